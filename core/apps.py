@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.db.backends.signals import connection_created
+
+#: The collation name used for Vietnamese ordering. PostgreSQL ships it with ICU;
+#: on SQLite we register a function of the same name, so queries are the same on both.
+VI_COLLATION = "vi-x-icu"
+
+
+def register_sqlite_collation(sender, connection, **kwargs) -> None:
+    if connection.vendor == "sqlite":
+        from core.text import compare
+
+        connection.connection.create_collation(VI_COLLATION, compare)
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = "Core"
+
+    def ready(self) -> None:
+        connection_created.connect(register_sqlite_collation, dispatch_uid="thidua-vi-collation")
