@@ -31,6 +31,7 @@ class Edge:
     x2: int
     y2: int
     label: str
+    date: str
 
 
 def build(unit: Unit) -> dict:
@@ -69,6 +70,7 @@ def build(unit: Unit) -> dict:
                     b.x,
                     b.y + BOX_H // 2,
                     f"{link.event.get_kind_display()} {link.event.effective_date:%d/%m/%Y}",
+                    f"{link.event.effective_date:%d/%m/%Y}",
                 )
             )
     width = PAD * 2 + len(columns) * (BOX_W + GAP_X) - GAP_X

@@ -78,7 +78,12 @@ def unit_detail(request, pk: int):
     form = forms.AsOfForm(request.GET or None)
     day = form.cleaned_data["as_of"] if form.is_valid() and form.cleaned_data["as_of"] else _today()
     versions = list(unit.versions.select_related("parent", "event").prefetch_related("parent__versions"))
-    events = unit.events.order_by("effective_date", "id")
+    opened = {v.event_id for v in versions}
+    events = [
+        e
+        for e in unit.events.prefetch_related("links__predecessor__versions", "links__successor__versions")
+        if e.pk not in opened
+    ]
     memberships = (
         ClusterMembership.objects.filter(unit=unit).select_related("cluster").order_by("-year")
     )
