@@ -120,4 +120,3 @@ __all__ = [
     "sort_key",
     "sorted_vi",
 ]
-

@@ -9,8 +9,20 @@ from core import text
 from organizations import demo
 
 CLUSTER_2_IN_2021 = [
-    "Hải Phòng", "Quảng Ninh", "Lạng Sơn", "Bắc Giang", "Bắc Ninh", "Hải Dương", "Hưng Yên",
-    "Hà Nam", "Ninh Bình", "Thái Bình", "Nam Định", "Thanh Hóa", "Nghệ An", "Hà Tĩnh",
+    "Hải Phòng",
+    "Quảng Ninh",
+    "Lạng Sơn",
+    "Bắc Giang",
+    "Bắc Ninh",
+    "Hải Dương",
+    "Hưng Yên",
+    "Hà Nam",
+    "Ninh Bình",
+    "Thái Bình",
+    "Nam Định",
+    "Thanh Hóa",
+    "Nghệ An",
+    "Hà Tĩnh",
 ]  # as seeds/000 lists them (not sorted)
 
 
@@ -29,7 +41,9 @@ def login(page, live_server, username):
     expect(page.get_by_role("heading", name="Tổng quan")).to_be_visible()
 
 
-def test_department_officer_elects_cluster_2_leadership_for_2022(page, live_server, demo_world, artifacts):
+def test_department_officer_elects_cluster_2_leadership_for_2022(
+    page, live_server, demo_world, artifacts
+):
     login(page, live_server, "vudp1")
     page.get_by_role("link", name="Cụm thi đua", exact=True).first.click()
     page.get_by_role("link", name="Cụm thi đua số 2").click()
@@ -42,7 +56,9 @@ def test_department_officer_elects_cluster_2_leadership_for_2022(page, live_serv
     assert names.index("Thái Bình") < names.index("Thanh Hóa")  # code-point order says otherwise
 
     page.get_by_role("link", name=re.compile("Tổ chức bầu Cụm trưởng, Cụm phó năm 2022")).click()
-    page.get_by_label("Hội nghị").fill("Hội nghị trực tuyến tổng kết công tác thi đua, khen thưởng năm 2021")
+    page.get_by_label("Hội nghị").fill(
+        "Hội nghị trực tuyến tổng kết công tác thi đua, khen thưởng năm 2021"
+    )
     page.get_by_label("Ngày họp").fill("10/12/2021")
     page.get_by_label("Địa điểm").fill("Thái Bình")
     head_box = page.locator(".candidates").first
@@ -51,7 +67,9 @@ def test_department_officer_elects_cluster_2_leadership_for_2022(page, live_serv
     for name in ("Hải Phòng", "Ninh Bình", "Thanh Hóa"):
         deputies_box.get_by_label(name).check()
     page.get_by_role("button", name="Mở bỏ phiếu").click()
-    expect(page.get_by_role("heading", name=re.compile("Bầu lãnh đạo Cụm thi đua số 2 năm 2022"))).to_be_visible()
+    expect(
+        page.get_by_role("heading", name=re.compile("Bầu lãnh đạo Cụm thi đua số 2 năm 2022"))
+    ).to_be_visible()
 
     # Paper ballots entered by the department officer: 12 for the winners, 2 for Thanh Hóa.
     for index, name in enumerate(text.sorted_vi(CLUSTER_2_IN_2021)):

@@ -15,7 +15,6 @@ from organizations.schemas import (
     ElectionOut,
     ErrorOut,
     LeaderOut,
-    LineageOut,
     MemberOut,
     TallyOut,
     UnitDetailOut,
@@ -56,7 +55,9 @@ def list_units(
         versions = versions.filter(unit__kind__code=kind)
     from core.db import vi_order
 
-    return [_unit_out(v) for v in versions.order_by(vi_order("short_name"))[offset : offset + limit]]
+    return [
+        _unit_out(v) for v in versions.order_by(vi_order("short_name"))[offset : offset + limit]
+    ]
 
 
 def _lineage(pairs, *, forward: bool) -> list[dict]:

@@ -53,8 +53,13 @@ KINDS = [
     ("grassroots_org", "Tổ chức cơ sở đảng", 4),
     ("party_cell", "Chi bộ", 5),
 ]
-DEPARTMENTS = [("VDP1", "Vụ Địa phương I"), ("VDP2", "Vụ Địa phương II"), ("VDP3", "Vụ Địa phương III")]
-CLUSTER_DEPARTMENTS = {  # data/README: Vụ ĐP I follows Cụm 2 (probably 1), II → 3, III → 4 (probably 5)
+DEPARTMENTS = [
+    ("VDP1", "Vụ Địa phương I"),
+    ("VDP2", "Vụ Địa phương II"),
+    ("VDP3", "Vụ Địa phương III"),
+]
+# data/README: Vụ ĐP I follows Cụm 2 (probably 1), II → 3, III → 4 (probably 5).
+CLUSTER_DEPARTMENTS = {
     1: ("VDP1", FactStatus.INFERRED),
     2: ("VDP1", FactStatus.CONFIRMED),
     3: ("VDP2", FactStatus.CONFIRMED),
@@ -67,8 +72,14 @@ INVENTED_NEW_CLUSTERS = {
     4: ["Đồng Nai", "Hồ Chí Minh", "Tây Ninh", "Đồng Tháp"],
     5: ["Vĩnh Long", "An Giang", "Cần Thơ", "Cà Mau"],
 }
-# Years in which each 63-set cluster's composition was printed somewhere (clusters.csv notes, seeds).
-CONFIRMED_YEARS = {1: {2024}, 2: {2017, 2021, 2022, 2024}, 3: {2023}, 4: {2017, 2019, 2020}, 5: set()}
+# Years in which each 63-set cluster's composition was printed (clusters.csv notes, seeds).
+CONFIRMED_YEARS = {
+    1: {2024},
+    2: {2017, 2021, 2022, 2024},
+    3: {2023},
+    4: {2017, 2019, 2020},
+    5: set(),
+}
 SEED_2021 = "Tạp chí Xây dựng Đảng, 11/12/2021 (seeds/000)"
 SEED_2018 = "Tạp chí Xây dựng Đảng, 6/1/2018 (seeds/002)"
 
@@ -212,7 +223,11 @@ def load_clusters(*, with_leadership: bool = True) -> bool:
             for year in OLD_SET_YEARS:
                 seen = year == int(row["year_of_source"]) or year in CONFIRMED_YEARS[cluster.number]
                 status = row["status"] if seen else FactStatus.INFERRED
-                note = row["note"] if seen else f"Giả định giữ nguyên thành phần năm {row['year_of_source']}"
+                note = (
+                    row["note"]
+                    if seen
+                    else f"Giả định giữ nguyên thành phần năm {row['year_of_source']}"
+                )
                 cluster_services.add_member(
                     cluster, unit, year, actor=None, status=status, source=row["source"], note=note
                 )
@@ -250,8 +265,14 @@ def load_clusters(*, with_leadership: bool = True) -> bool:
         if ClusterLeadership.objects.filter(cluster=cluster, year=year, unit=unit).exists():
             continue
         cluster_services.set_leader(
-            cluster, unit, year, row["role"], actor=None, status=row["status"],
-            source=row["source"], note=row["note"],
+            cluster,
+            unit,
+            year,
+            row["role"],
+            actor=None,
+            status=row["status"],
+            source=row["source"],
+            note=row["note"],
         )
     return True
 
@@ -274,7 +295,9 @@ def _load_elections(clusters: dict[int, Cluster]) -> None:
         actor=None,
         for_year=2018,
         electorate_year=2017,
-        conference_title="Hội nghị tổng kết công tác thi đua năm 2017 và triển khai nhiệm vụ năm 2018",
+        conference_title=(
+            "Hội nghị tổng kết công tác thi đua năm 2017 và triển khai nhiệm vụ năm 2018"
+        ),
         held_on=datetime.date(2018, 1, 5),
         place="Bình Dương",
         head=province_unit("Bình Dương"),
@@ -286,10 +309,34 @@ def _load_elections(clusters: dict[int, Cluster]) -> None:
 DEMO_USERS = [
     # username, full name, role, unit code, what the account shows
     ("admin", "Quản trị hệ thống", None, None, "quản trị toàn hệ thống"),
-    ("trunguong", "Nguyễn Văn An", Role.CENTRAL_STAFF, "BTCTW", "chuyên viên Ban Tổ chức Trung ương"),
-    ("vudp1", "Trần Thị Bình", Role.DEPARTMENT_STAFF, "VDP1", "chuyên viên Vụ Địa phương I (Cụm 1, 2)"),
-    ("quangninh", "Lê Văn Cường", Role.UNIT_OFFICER, "BTC-22", "Ban Tổ chức Tỉnh ủy Quảng Ninh (Cụm trưởng Cụm 2 năm 2022)"),
-    ("thaibinh", "Phạm Thị Dung", Role.UNIT_OFFICER, "BTC-34", "Ban Tổ chức Tỉnh ủy Thái Bình (thành viên Cụm 2)"),
+    (
+        "trunguong",
+        "Nguyễn Văn An",
+        Role.CENTRAL_STAFF,
+        "BTCTW",
+        "chuyên viên Ban Tổ chức Trung ương",
+    ),
+    (
+        "vudp1",
+        "Trần Thị Bình",
+        Role.DEPARTMENT_STAFF,
+        "VDP1",
+        "chuyên viên Vụ Địa phương I (Cụm 1, 2)",
+    ),
+    (
+        "quangninh",
+        "Lê Văn Cường",
+        Role.UNIT_OFFICER,
+        "BTC-22",
+        "Ban Tổ chức Tỉnh ủy Quảng Ninh (Cụm trưởng Cụm 2 năm 2022)",
+    ),
+    (
+        "thaibinh",
+        "Phạm Thị Dung",
+        Role.UNIT_OFFICER,
+        "BTC-34",
+        "Ban Tổ chức Tỉnh ủy Thái Bình (thành viên Cụm 2)",
+    ),
     ("ngoaicum", "Hoàng Văn Em", None, None, "tài khoản không có vai trò"),
 ]
 
@@ -302,14 +349,20 @@ def load_users() -> list[tuple[str, str]]:
         last, _, first = full_name.rpartition(" ")
         user, created = user_model.objects.get_or_create(
             username=username,
-            defaults={"first_name": first, "last_name": last, "is_superuser": username == "admin",
-                      "is_staff": username == "admin"},
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "is_superuser": username == "admin",
+                "is_staff": username == "admin",
+            },
         )
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
         if role:
-            RoleAssignment.objects.get_or_create(user=user, role=role, unit=Unit.objects.get(code=unit_code))
+            RoleAssignment.objects.get_or_create(
+                user=user, role=role, unit=Unit.objects.get(code=unit_code)
+            )
     return [(u[0], u[4]) for u in DEMO_USERS]
 
 

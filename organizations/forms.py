@@ -39,7 +39,9 @@ class UnitCreateForm(forms.Form):
     name = forms.CharField(label=_("Tên đầy đủ"), max_length=300)
     short_name = forms.CharField(label=_("Tên ngắn"), max_length=200, required=False)
     kind = forms.ModelChoiceField(label=_("Loại"), queryset=UnitKind.objects.all())
-    parent = UnitChoiceField(label=_("Đơn vị cấp trên"), queryset=Unit.objects.all(), required=False)
+    parent = UnitChoiceField(
+        label=_("Đơn vị cấp trên"), queryset=Unit.objects.all(), required=False
+    )
     admin_code = forms.CharField(label=_("Mã thống kê"), max_length=20, required=False)
     valid_from = forms.DateField(label=_("Thành lập từ ngày"), widget=DATE_WIDGET)
     legal_basis = forms.CharField(label=_("Căn cứ"), max_length=300, required=False)
@@ -59,7 +61,9 @@ class UnitCreateForm(forms.Form):
 class EventForm(forms.Form):
     effective_date = forms.DateField(label=_("Ngày hiệu lực"), widget=DATE_WIDGET)
     legal_basis = forms.CharField(label=_("Căn cứ"), max_length=300, required=False)
-    note = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class RenameForm(EventForm):
@@ -124,10 +128,14 @@ class ElectionForm(forms.Form):
     place = forms.CharField(label=_("Địa điểm"), max_length=200, required=False)
     deputy_seats = forms.IntegerField(label=_("Số Cụm phó"), min_value=0, max_value=5, initial=2)
     head_candidates = UnitMultipleChoiceField(
-        label=_("Ứng viên Cụm trưởng"), queryset=Unit.objects.none(), widget=forms.CheckboxSelectMultiple
+        label=_("Ứng viên Cụm trưởng"),
+        queryset=Unit.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
     )
     deputy_candidates = UnitMultipleChoiceField(
-        label=_("Ứng viên Cụm phó"), queryset=Unit.objects.none(), widget=forms.CheckboxSelectMultiple
+        label=_("Ứng viên Cụm phó"),
+        queryset=Unit.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args, members, **kwargs):
@@ -139,7 +147,9 @@ class ElectionForm(forms.Form):
 
 
 class BallotForm(forms.Form):
-    head = forms.ModelChoiceField(queryset=Unit.objects.none(), required=False, widget=forms.RadioSelect)
+    head = forms.ModelChoiceField(
+        queryset=Unit.objects.none(), required=False, widget=forms.RadioSelect
+    )
     deputies = forms.ModelMultipleChoiceField(
         queryset=Unit.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )

@@ -71,7 +71,9 @@ def make_unit(
 
 
 def make_cluster(number: int = 2, department: Unit | None = None) -> Cluster:
-    sector, _ = Sector.objects.get_or_create(code="tcxdd", defaults={"name": "Ngành Tổ chức xây dựng Đảng"})
+    sector, _ = Sector.objects.get_or_create(
+        code="tcxdd", defaults={"name": "Ngành Tổ chức xây dựng Đảng"}
+    )
     return Cluster.objects.create(
         sector=sector, number=number, name=f"Cụm thi đua số {number}", department=department
     )
@@ -125,12 +127,26 @@ YEARS = (2021, 2022)
 
 
 def make_cast() -> Cast:
-    commission = make_unit("Ban Tổ chức Trung ương", name="Ban Tổ chức Trung ương",
-                           kind_code="central_commission", code="BTCTW")
-    department = make_unit("Vụ Địa phương I", name="Vụ Địa phương I", parent=commission,
-                           kind_code="department", code="VDP1")
-    other_department = make_unit("Vụ Địa phương II", name="Vụ Địa phương II", parent=commission,
-                                 kind_code="department", code="VDP2")
+    commission = make_unit(
+        "Ban Tổ chức Trung ương",
+        name="Ban Tổ chức Trung ương",
+        kind_code="central_commission",
+        code="BTCTW",
+    )
+    department = make_unit(
+        "Vụ Địa phương I",
+        name="Vụ Địa phương I",
+        parent=commission,
+        kind_code="department",
+        code="VDP1",
+    )
+    other_department = make_unit(
+        "Vụ Địa phương II",
+        name="Vụ Địa phương II",
+        parent=commission,
+        kind_code="department",
+        code="VDP2",
+    )
     members = [make_unit(n, parent=commission) for n in MEMBER_NAMES]
     outsider_unit = make_unit("Cà Mau", parent=commission)
     cluster = make_cluster(2, department)
@@ -149,7 +165,9 @@ def make_cast() -> Cast:
         admin=user(username="admin", is_superuser=True, is_staff=True),
         central=give_role(user(username="trunguong"), Role.CENTRAL_STAFF, commission),
         department_officer=give_role(user(username="vudp1"), Role.DEPARTMENT_STAFF, department),
-        other_department_officer=give_role(user(username="vudp2"), Role.DEPARTMENT_STAFF, other_department),
+        other_department_officer=give_role(
+            user(username="vudp2"), Role.DEPARTMENT_STAFF, other_department
+        ),
         head_officer=give_role(user(username="quangninh"), Role.UNIT_OFFICER, members[0]),
         member_officer=give_role(user(username="thaibinh"), Role.UNIT_OFFICER, members[1]),
         outsider=give_role(user(username="camau"), Role.UNIT_OFFICER, outsider_unit),

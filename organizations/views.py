@@ -41,7 +41,9 @@ def home(request):
         "units_today": Unit.objects.as_of(today).count(),
         "clusters": clusters,
         "year": today.year,
-        "roles": request.user.role_assignments.select_related("unit").prefetch_related("unit__versions"),
+        "roles": request.user.role_assignments.select_related("unit").prefetch_related(
+            "unit__versions"
+        ),
     }
     return render(request, "organizations/home.html", context)
 
@@ -77,11 +79,15 @@ def unit_detail(request, pk: int):
     unit = permissions.get_unit_for_user(request.user, pk)
     form = forms.AsOfForm(request.GET or None)
     day = form.cleaned_data["as_of"] if form.is_valid() and form.cleaned_data["as_of"] else _today()
-    versions = list(unit.versions.select_related("parent", "event").prefetch_related("parent__versions"))
+    versions = list(
+        unit.versions.select_related("parent", "event").prefetch_related("parent__versions")
+    )
     opened = {v.event_id for v in versions}
     events = [
         e
-        for e in unit.events.prefetch_related("links__predecessor__versions", "links__successor__versions")
+        for e in unit.events.prefetch_related(
+            "links__predecessor__versions", "links__successor__versions"
+        )
         if e.pk not in opened
     ]
     memberships = (
@@ -124,7 +130,9 @@ def unit_create(request):
         else:
             messages.success(request, _("Đã thêm đơn vị %(unit)s.") % {"unit": unit})
             return redirect(unit)
-    return render(request, "organizations/unit_form.html", {"form": form, "title": _("Thêm đơn vị")})
+    return render(
+        request, "organizations/unit_form.html", {"form": form, "title": _("Thêm đơn vị")}
+    )
 
 
 def _event_view(request, pk: int, form_class, title: str, action):
@@ -170,7 +178,9 @@ def unit_merge(request, pk: int):
             note=data["note"],
         )
 
-    return _event_view(request, pk, forms.MergeForm, _("Sáp nhập đơn vị khác vào đơn vị này"), action)
+    return _event_view(
+        request, pk, forms.MergeForm, _("Sáp nhập đơn vị khác vào đơn vị này"), action
+    )
 
 
 def unit_split(request, pk: int):
@@ -235,7 +245,9 @@ def cluster_list(request):
     }
     rows = [(c, counts.get(c.pk, 0), heads.get(c.pk)) for c in clusters]
     return render(
-        request, "organizations/cluster_list.html", {"rows": rows, "year": year, "years": range(2017, _today().year + 2)}
+        request,
+        "organizations/cluster_list.html",
+        {"rows": rows, "year": year, "years": range(2017, _today().year + 2)},
     )
 
 
@@ -267,7 +279,9 @@ def cluster_member_add(request, pk: int):
     form = forms.MemberAddForm(request.POST, year=year)
     if form.is_valid():
         try:
-            cluster_services.add_member(cluster, form.cleaned_data["unit"], year, actor=request.user)
+            cluster_services.add_member(
+                cluster, form.cleaned_data["unit"], year, actor=request.user
+            )
         except RuleViolation as exc:
             messages.error(request, exc.message)
         else:
@@ -286,8 +300,11 @@ def cluster_member_remove(request, pk: int, membership_pk: int):
     except RuleViolation as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Đã xóa %(unit)s khỏi danh sách năm %(year)s.") % {
-            "unit": membership.unit, "year": membership.year})
+        messages.success(
+            request,
+            _("Đã xóa %(unit)s khỏi danh sách năm %(year)s.")
+            % {"unit": membership.unit, "year": membership.year},
+        )
     return redirect(f"{cluster.get_absolute_url()}?year={membership.year}")
 
 
@@ -330,7 +347,9 @@ def election_create(request, pk: int):
 
 
 def _election_context(request, election: Election) -> dict:
-    can_manage = permissions.can_manage_cluster(request.user, election.cluster, election.electorate_year)
+    can_manage = permissions.can_manage_cluster(
+        request.user, election.cluster, election.electorate_year
+    )
     members = list(cluster_services.members(election.cluster, election.electorate_year))
     ballots = {b.voter_id: b for b in election.ballots.all()}
     candidates = list(election.candidates.select_related("unit").prefetch_related("unit__versions"))
@@ -362,7 +381,9 @@ def _election_context(request, election: Election) -> dict:
 
 def election_detail(request, pk: int):
     election = permissions.get_election_for_user(request.user, pk)
-    return render(request, "organizations/election_detail.html", _election_context(request, election))
+    return render(
+        request, "organizations/election_detail.html", _election_context(request, election)
+    )
 
 
 @require_POST
@@ -407,7 +428,9 @@ def election_close(request, pk: int):
         if result.decided:
             messages.success(request, _("Đã kết thúc bỏ phiếu và ghi nhận lãnh đạo cụm."))
         else:
-            messages.warning(request, _("Đã kết thúc bỏ phiếu nhưng chưa bầu được đủ: xem các vấn đề dưới đây."))
+            messages.warning(
+                request, _("Đã kết thúc bỏ phiếu nhưng chưa bầu được đủ: xem các vấn đề dưới đây.")
+            )
     return redirect(election)
 
 
@@ -422,7 +445,6 @@ def audit_history(request, app_label: str, model: str, pk: str):
     elif not permissions.is_sector_wide(request.user):
         raise Http404
     return render(request, "core/history.html", {"object": obj, "entries": history(obj)[:500]})
-
 
 
 @login_not_required

@@ -15,9 +15,7 @@ api = NinjaAPI(
 
 @api.exception_handler(RuleViolation)
 def rule_violation(request, exc: RuleViolation):
-    return api.create_response(
-        request, {"detail": exc.message, "field": exc.field}, status=422
-    )
+    return api.create_response(request, {"detail": exc.message, "field": exc.field}, status=422)
 
 
 api.add_router("/", organizations_router)

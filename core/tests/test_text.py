@@ -25,7 +25,10 @@ class VietnameseOrderTests(SimpleTestCase):
 
     def test_tones_follow_the_cldr_order(self):
         """none < huyền < hỏi < ngã < sắc < nặng."""
-        self.assertEqual(text.sorted_vi(["mạ", "má", "mã", "mả", "mà", "ma"]), ["ma", "mà", "mả", "mã", "má", "mạ"])
+        self.assertEqual(
+            text.sorted_vi(["mạ", "má", "mã", "mả", "mà", "ma"]),
+            ["ma", "mà", "mả", "mã", "má", "mạ"],
+        )
 
     def test_decomposed_input_sorts_like_composed(self):
         nfd = unicodedata.normalize("NFD", "Bắc Ninh")
@@ -43,7 +46,12 @@ class SearchKeyTests(SimpleTestCase):
     def test_case_accents_and_decomposition_are_ignored(self):
         expected = text.search_key("Bắc Ninh")
         self.assertEqual(expected, "bac ninh")
-        for typed in ["bac ninh", "BẮC NINH", unicodedata.normalize("NFD", "Bắc Ninh"), "  Bắc   Ninh "]:
+        for typed in [
+            "bac ninh",
+            "BẮC NINH",
+            unicodedata.normalize("NFD", "Bắc Ninh"),
+            "  Bắc   Ninh ",
+        ]:
             self.assertEqual(text.search_key(typed), expected)
 
     def test_đ_matches_d(self):
@@ -51,7 +59,9 @@ class SearchKeyTests(SimpleTestCase):
 
     def test_normalize_composes_and_trims(self):
         self.assertEqual(text.normalize(unicodedata.normalize("NFD", " Hà  Nội ")), "Hà Nội")
-        self.assertTrue(unicodedata.is_normalized("NFC", text.normalize(unicodedata.normalize("NFD", "Hà Nội"))))
+        self.assertTrue(
+            unicodedata.is_normalized("NFC", text.normalize(unicodedata.normalize("NFD", "Hà Nội")))
+        )
 
     def test_name_key_keeps_diacritics(self):
         self.assertNotEqual(text.name_key("Hà Nam"), text.name_key("Hải Nam"))

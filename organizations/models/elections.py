@@ -100,7 +100,10 @@ class Ballot(models.Model):
 
     election = models.ForeignKey(Election, on_delete=models.PROTECT, related_name="ballots")
     voter = models.ForeignKey(
-        "organizations.Unit", verbose_name=_("đơn vị bỏ phiếu"), on_delete=models.PROTECT, related_name="+"
+        "organizations.Unit",
+        verbose_name=_("đơn vị bỏ phiếu"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     cast_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -102,7 +102,9 @@ class UnitVersion(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="versions")
     name = models.CharField(_("tên đầy đủ"), max_length=300)
     short_name = models.CharField(
-        _("tên ngắn"), max_length=200, help_text=_("Tên dùng để sắp xếp và hiển thị, ví dụ: Quảng Ninh.")
+        _("tên ngắn"),
+        max_length=200,
+        help_text=_("Tên dùng để sắp xếp và hiển thị, ví dụ: Quảng Ninh."),
     )
     name_key = models.CharField(max_length=300, editable=False, db_index=True)
     search_key = models.CharField(max_length=600, editable=False, db_index=True)
@@ -116,7 +118,10 @@ class UnitVersion(models.Model):
     )
     admin_code = models.CharField(_("mã thống kê"), max_length=20, blank=True)
     locality_type = models.CharField(
-        _("loại địa bàn"), max_length=100, blank=True, help_text=_("Ví dụ: Tỉnh; Thành phố trực thuộc Trung ương.")
+        _("loại địa bàn"),
+        max_length=100,
+        blank=True,
+        help_text=_("Ví dụ: Tỉnh; Thành phố trực thuộc Trung ương."),
     )
     valid_from = models.DateField(_("từ ngày"))
     valid_to = models.DateField(_("đến hết ngày"), null=True, blank=True)
@@ -134,7 +139,9 @@ class UnitVersion(models.Model):
         verbose_name_plural = _("phiên bản đơn vị")
         ordering = ["valid_from"]
         constraints = [
-            models.UniqueConstraint(fields=["unit", "valid_from"], name="unit_version_unique_start"),
+            models.UniqueConstraint(
+                fields=["unit", "valid_from"], name="unit_version_unique_start"
+            ),
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
                 name="unit_version_period_ordered",

@@ -137,7 +137,10 @@ def create_election(
     )
     Candidate.objects.bulk_create(
         [Candidate(election=election, unit=u, position=Position.HEAD) for u in head_candidates]
-        + [Candidate(election=election, unit=u, position=Position.DEPUTY) for u in deputy_candidates]
+        + [
+            Candidate(election=election, unit=u, position=Position.DEPUTY)
+            for u in deputy_candidates
+        ]
     )
     audit.record(actor, "create", election)
     return election
@@ -297,7 +300,14 @@ def _record_leaders(
         )
     for unit, position in [(head, Position.HEAD), *[(d, Position.DEPUTY) for d in deputies]]:
         cluster_services.set_leader(
-            cluster, unit, year, position, actor=actor, election=election, status=status, source=source
+            cluster,
+            unit,
+            year,
+            position,
+            actor=actor,
+            election=election,
+            status=status,
+            source=source,
         )
 
 
@@ -347,5 +357,7 @@ def record_election_result(
         + [Candidate(election=election, unit=u, position=Position.DEPUTY) for u in deputies]
     )
     audit.record(actor, "create", election)
-    _record_leaders(election, actor=actor, head=head, deputies=deputies, status=status, source=source)
+    _record_leaders(
+        election, actor=actor, head=head, deputies=deputies, status=status, source=source
+    )
     return election

@@ -152,7 +152,9 @@ def _check_unique_name(
 
 def _check_parent(parent: Unit | None, day: datetime.date) -> None:
     if parent is not None and parent.version_on(day) is None:
-        raise RuleViolation(f"Đơn vị cấp trên {parent} không tồn tại vào ngày {_d(day)}.", field="parent")
+        raise RuleViolation(
+            f"Đơn vị cấp trên {parent} không tồn tại vào ngày {_d(day)}.", field="parent"
+        )
 
 
 def _check_no_cycle(predecessor: Unit, successor: Unit) -> None:
@@ -297,7 +299,8 @@ def rename_unit(
     version = _open_version(
         unit,
         name=name,
-        short_name=short_name or (current.short_name if text.normalize(name) == current.name else ""),
+        short_name=short_name
+        or (current.short_name if text.normalize(name) == current.name else ""),
         parent=new_parent,
         valid_from=effective_date,
         event=event,
@@ -405,7 +408,9 @@ def dissolve_unit(
     children = versions_on(effective_date - ONE_DAY).filter(parent=unit)
     if children.exists():
         names = ", ".join(v.short_name for v in children[:5])
-        raise RuleViolation(f"Đơn vị {unit} còn đơn vị trực thuộc ({names}); hãy chuyển hoặc giải thể trước.")
+        raise RuleViolation(
+            f"Đơn vị {unit} còn đơn vị trực thuộc ({names}); hãy chuyển hoặc giải thể trước."
+        )
     event = _event(LineageEvent.Kind.DISSOLVE, effective_date, legal_basis, note, actor)
     event.units.add(unit)
     _close_version(current, effective_date - ONE_DAY, actor)

@@ -4,7 +4,9 @@ from organizations import demo
 
 
 class Command(BaseCommand):
-    help = "Nạp dữ liệu minh họa (đơn vị, sáp nhập 2025, cụm thi đua, tài khoản). Chạy lại không sao."
+    help = (
+        "Nạp dữ liệu minh họa (đơn vị, sáp nhập 2025, cụm thi đua, tài khoản). Chạy lại không sao."
+    )
 
     def handle(self, *args, **options):
         result = demo.load_all()
