@@ -70,6 +70,20 @@ def can_vote_for(user, election: Election, voter: Unit) -> bool:
     )
 
 
+def can_view_history(user, obj) -> bool:
+    """The audit trail of an object is visible to whoever may see the object itself."""
+    from organizations.models import LineageEvent, LineageLink, UnitVersion
+
+    if not user.is_authenticated:
+        return False
+    if is_sector_wide(user) or isinstance(obj, Unit | UnitVersion | LineageEvent | LineageLink):
+        return True
+    cluster_id = getattr(obj, "cluster_id", None)
+    if cluster_id is None and hasattr(obj, "election"):
+        cluster_id = obj.election.cluster_id
+    return cluster_id is not None and visible_clusters(user).filter(pk=cluster_id).exists()
+
+
 def get_cluster_for_user(user, pk: int, *, year: int | None = None, write: bool = False) -> Cluster:
     cluster = visible_clusters(user).filter(pk=pk).select_related("department", "sector").first()
     if cluster is None or (write and not can_manage_cluster(user, cluster, year or 0)):

@@ -435,16 +435,21 @@ def election_close(request, pk: int):
 
 
 def audit_history(request, app_label: str, model: str, pk: str):
+    """Lịch sử thay đổi of one object of this app; a unit's page includes its versions
+    and lineage events."""
     from django.contrib.contenttypes.models import ContentType
 
-    content_type = get_object_or_404(ContentType, app_label=app_label, model=model)
-    obj = content_type.get_object_for_this_type(pk=pk)
-    # The history of an object is visible to whoever may see the object itself.
-    if isinstance(obj, Unit):
-        permissions.get_unit_for_user(request.user, obj.pk)
-    elif not permissions.is_sector_wide(request.user):
+    if app_label != "organizations":
         raise Http404
-    return render(request, "core/history.html", {"object": obj, "entries": history(obj)[:500]})
+    content_type = get_object_or_404(ContentType, app_label=app_label, model=model)
+    model_class = content_type.model_class()
+    if model_class is None:
+        raise Http404
+    obj = get_object_or_404(model_class, pk=pk)
+    if not permissions.can_view_history(request.user, obj):
+        raise Http404
+    entries = registry.unit_history(obj) if isinstance(obj, Unit) else history(obj)
+    return render(request, "core/history.html", {"object": obj, "entries": entries[:500]})
 
 
 @login_not_required

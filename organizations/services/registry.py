@@ -102,6 +102,22 @@ def resolve(unit: Unit, day: datetime.date) -> list[Unit]:
     return carriers
 
 
+def unit_history(unit: Unit) -> QuerySet:
+    """Audit entries of the unit, its versions and the lineage events it took part in."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from core.models import AuditEntry
+
+    types = ContentType.objects.get_for_models(Unit, UnitVersion, LineageEvent)
+    version_ids = [str(pk) for pk in unit.versions.values_list("pk", flat=True)]
+    event_ids = [str(pk) for pk in unit.events.values_list("pk", flat=True)]
+    return AuditEntry.objects.filter(
+        Q(content_type=types[Unit], object_id=str(unit.pk))
+        | Q(content_type=types[UnitVersion], object_id__in=version_ids)
+        | Q(content_type=types[LineageEvent], object_id__in=event_ids)
+    ).select_related("actor")
+
+
 # --- validation helpers ------------------------------------------------------------------
 
 
