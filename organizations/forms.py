@@ -68,7 +68,12 @@ class EventForm(forms.Form):
 
 class RenameForm(EventForm):
     name = forms.CharField(label=_("Tên đầy đủ mới"), max_length=300)
-    short_name = forms.CharField(label=_("Tên ngắn mới"), max_length=200, required=False)
+    short_name = forms.CharField(
+        label=_("Tên ngắn mới"),
+        max_length=200,
+        required=False,
+        help_text=_("Để trống nếu giữ tên ngắn hiện tại."),
+    )
 
 
 class MergeForm(EventForm):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
 
@@ -12,9 +12,14 @@ register = template.Library()
 
 def format_number(value, places: int = 0) -> str:
     """1234567.5 → "1.234.567,5" with ``places`` decimals, rounded half up."""
-    if value is None or value == "":
+    if value is None or value == "" or isinstance(value, bool):
         return ""
-    number = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    try:
+        number = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    except (InvalidOperation, ValueError):
+        return str(value)  # a template shows what it was given rather than failing
+    if not number.is_finite():
+        return str(value)
     sign = "-" if number < 0 else ""
     whole, _, fraction = f"{abs(number):f}".partition(".")
     groups = []

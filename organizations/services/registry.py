@@ -167,9 +167,30 @@ def _check_unique_name(
 
 
 def _check_parent(parent: Unit | None, day: datetime.date) -> None:
-    if parent is not None and parent.version_on(day) is None:
+    """The parent must exist from ``day`` on: the new version is open-ended."""
+    if parent is None:
+        return
+    if parent.version_on(day) is None:
         raise RuleViolation(
             f"Đơn vị cấp trên {parent} không tồn tại vào ngày {_d(day)}.", field="parent"
+        )
+    if parent.last_day is not None:
+        raise RuleViolation(
+            f"Đơn vị cấp trên {parent} chỉ hoạt động đến hết ngày {_d(parent.last_day)}.",
+            field="parent",
+        )
+
+
+def _check_no_children_from(unit: Unit, day: datetime.date) -> None:
+    """A unit that ends the day before ``day`` may not keep subordinate units from ``day`` on."""
+    children = UnitVersion.objects.filter(parent=unit).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+    )
+    if children.exists():
+        names = ", ".join(sorted({v.short_name for v in children[:5]}))
+        raise RuleViolation(
+            f"Đơn vị {unit} còn đơn vị trực thuộc ({names}); "
+            "hãy chuyển hoặc giải thể các đơn vị này trước."
         )
 
 
@@ -296,6 +317,8 @@ def rename_unit(
 ) -> LineageEvent:
     """Đổi tên (or move under another parent): the unit keeps its identity and history.
 
+    An empty ``short_name`` keeps the current short name (the one lists sort on).
+
     ``parent=False`` keeps the current parent; ``None`` makes it a top-level unit.
     """
     _lock([unit])
@@ -303,7 +326,7 @@ def rename_unit(
     new_parent = current.parent if parent is False else parent
     if (
         text.normalize(name) == current.name
-        and (text.normalize(short_name) or text.normalize(name)) == current.short_name
+        and (text.normalize(short_name) or current.short_name) == current.short_name
         and new_parent == current.parent
         and (admin_code is None or admin_code == current.admin_code)
         and (locality_type is None or locality_type == current.locality_type)
@@ -315,8 +338,7 @@ def rename_unit(
     version = _open_version(
         unit,
         name=name,
-        short_name=short_name
-        or (current.short_name if text.normalize(name) == current.name else ""),
+        short_name=short_name or current.short_name,
         parent=new_parent,
         valid_from=effective_date,
         event=event,
@@ -360,6 +382,8 @@ def merge_units(
     event.units.add(*sources)
     absorbed = [unit for unit in sources if unit != into]
     for unit in absorbed:
+        _check_no_children_from(unit, effective_date)
+    for unit in absorbed:
         _close_version(current[unit.pk], effective_date - ONE_DAY, actor)
     if new_unit is not None:
         successor = _new_unit(new_unit, day=effective_date, event=event, actor=actor)
@@ -367,13 +391,18 @@ def merge_units(
     else:
         successor = into
         old = current[into.pk]
-        changes = successor_name or successor_admin_code is not None or successor_locality_type
+        changes = (
+            successor_name
+            or successor_short_name
+            or successor_admin_code is not None
+            or successor_locality_type
+        )
         if changes:
             _close_version(old, effective_date - ONE_DAY, actor)
             version = _open_version(
                 successor,
                 name=successor_name or old.name,
-                short_name=successor_short_name or (old.short_name if not successor_name else ""),
+                short_name=successor_short_name or old.short_name,
                 parent=old.parent,
                 valid_from=effective_date,
                 event=event,
@@ -405,6 +434,7 @@ def split_unit(
     event = _event(LineageEvent.Kind.SPLIT, effective_date, legal_basis, note, actor)
     event.units.add(unit)
     if not source_continues:
+        _check_no_children_from(unit, effective_date)
         _close_version(current, effective_date - ONE_DAY, actor)
     for spec in parts:
         spec_with_kind = spec if spec.kind else NewUnit(**{**spec.__dict__, "kind": unit.kind})
@@ -421,12 +451,7 @@ def dissolve_unit(
     """Giải thể: the unit ends the day before ``effective_date``; its history stays."""
     _lock([unit])
     current = _current_version(unit, effective_date)
-    children = versions_on(effective_date - ONE_DAY).filter(parent=unit)
-    if children.exists():
-        names = ", ".join(v.short_name for v in children[:5])
-        raise RuleViolation(
-            f"Đơn vị {unit} còn đơn vị trực thuộc ({names}); hãy chuyển hoặc giải thể trước."
-        )
+    _check_no_children_from(unit, effective_date)
     event = _event(LineageEvent.Kind.DISSOLVE, effective_date, legal_basis, note, actor)
     event.units.add(unit)
     _close_version(current, effective_date - ONE_DAY, actor)

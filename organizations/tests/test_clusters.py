@@ -2,6 +2,8 @@
 
 import datetime
 
+from django.contrib.contenttypes.models import ContentType
+
 from core.models import AuditEntry
 from core.test import ThiDuaTestCase
 from organizations.models import (
@@ -101,11 +103,16 @@ class RemoveMemberTests(ThiDuaTestCase):
 
     def test_it_removes_a_member_that_has_not_voted_and_audits_the_deletion(self):
         membership = self._membership(self.cast.member_unit, 2021)
+        membership_pk = membership.pk
 
         clusters.remove_member(membership, actor=self.cast.admin, reason="Nhập nhầm")
 
         self.assertFalse(clusters.is_member(self.cast.member_unit, self.cast.cluster, 2021))
-        entry = AuditEntry.objects.get(action="delete", object_id=str(membership.pk))
+        entry = AuditEntry.objects.get(
+            action="delete",
+            content_type=ContentType.objects.get_for_model(ClusterMembership),
+            object_id=str(membership_pk),
+        )
         self.assertEqual(entry.reason, "Nhập nhầm")
         self.assertEqual(entry.before["unit_id"], self.cast.member_unit.pk)
 
