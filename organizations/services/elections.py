@@ -93,6 +93,8 @@ def create_election(
 ) -> Election:
     """Open an election at a review conference, with its candidates."""
     electorate_year = electorate_year or for_year - 1
+    head_candidates = list(dict.fromkeys(head_candidates))
+    deputy_candidates = list(dict.fromkeys(deputy_candidates))
     conference_title = text.normalize(conference_title)
     if not conference_title:
         raise RuleViolation("Cần ghi tên hội nghị bầu.", field="conference_title")
@@ -226,7 +228,7 @@ def tally(election: Election) -> Tally:
     if ballots_cast == 0:
         result.issues.append("Chưa có phiếu bầu nào.")
         return result
-    if len(head) > 1 and head[0].votes == head[1].votes:
+    if len(head) > 1 and head[0].votes == head[1].votes and head[0].votes > 0:
         tied = ", ".join(s.name for s in head if s.votes == head[0].votes)
         result.issues.append(f"Cụm trưởng: hòa phiếu giữa {tied} ({head[0].votes} phiếu).")
     elif head and head[0].votes >= majority:
@@ -328,8 +330,16 @@ def record_election_result(
 ) -> Election:
     """Ghi nhận a result decided outside the system (minutes, press): no ballots, a source."""
     electorate_year = electorate_year or for_year - 1
+    deputies = list(dict.fromkeys(deputies))
     if ClusterLeadership.objects.filter(cluster=cluster, year=for_year).exists():
         raise RuleViolation(f"{cluster} đã có lãnh đạo cụm năm {for_year}.")
+    if Election.objects.filter(cluster=cluster, for_year=for_year, status="open").exists():
+        raise RuleViolation(
+            f"Đang có một cuộc bầu chưa kết thúc cho năm {for_year}; "
+            "hãy kết thúc cuộc bầu đó trước."
+        )
+    if head in deputies:
+        raise RuleViolation("Một đơn vị không thể vừa là Cụm trưởng vừa là Cụm phó.")
     for unit in [head, *deputies]:
         if not cluster_services.is_member(unit, cluster, electorate_year):
             raise RuleViolation(f"{unit} không phải thành viên {cluster} năm {electorate_year}.")
@@ -348,6 +358,19 @@ def record_election_result(
         method=Election.Method.RECORDED,
         status=Election.Status.CLOSED,
         outcome=Election.Outcome.ELECTED,
+        # No ballots exist: the stored result says who was elected and that it was recorded.
+        tally={
+            "electorate": ClusterMembership.objects.filter(
+                cluster=cluster, year=electorate_year
+            ).count(),
+            "ballots_cast": 0,
+            "majority": 0,
+            "head": [],
+            "deputies": [],
+            "elected_head": head.pk,
+            "elected_deputies": [d.pk for d in deputies],
+            "issues": [],
+        },
         source=source,
         closed_at=timezone.now(),
         created_by=actor if getattr(actor, "pk", None) else None,
