@@ -3,7 +3,7 @@
 import datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.errors import HttpError
 
 from organizations import permissions
@@ -178,7 +178,7 @@ def create_election(request, cluster_id: int, payload: ElectionIn):
         deputy_candidates=_units(payload.deputy_candidates),
         deputy_seats=payload.deputy_seats,
     )
-    return 201, _election_out(election)
+    return Status(201, _election_out(election))
 
 
 @router.get("/elections/{election_id}", response=ElectionOut)
@@ -199,7 +199,7 @@ def cast_ballot(request, election_id: int, payload: BallotIn):
         head=_units([payload.head_id])[0] if payload.head_id else None,
         deputies=_units(payload.deputy_ids),
     )
-    return 201, _election_out(election)
+    return Status(201, _election_out(election))
 
 
 @router.post("/elections/{election_id}/close", response={200: ElectionOut, 422: ErrorOut})

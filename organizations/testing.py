@@ -39,7 +39,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("username",)
 
     username = factory.Sequence(lambda n: f"user{n}")
-    password = factory.PostGenerationMethodCall("set_password", "mat-khau-thu")
+    password = factory.django.Password("mat-khau-thu")
 
 
 def kind(code: str = "provincial_board", level: int = 2) -> UnitKind:

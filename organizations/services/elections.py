@@ -73,6 +73,12 @@ class Tally:
         }
 
 
+def _next_round(cluster: Cluster, for_year: int) -> int:
+    """Vòng bầu: a new election for a year that had an undecided one is the next round."""
+    last = Election.objects.filter(cluster=cluster, for_year=for_year).aggregate(r=Max("round"))
+    return (last["r"] or 0) + 1
+
+
 def _name(unit: Unit) -> str:
     return str(unit)
 
@@ -123,14 +129,11 @@ def create_election(
     for unit in [*head_candidates, *deputy_candidates]:
         if unit.pk not in member_ids:
             raise RuleViolation(f"{unit} không phải thành viên {cluster} năm {electorate_year}.")
-    last_round = Election.objects.filter(cluster=cluster, for_year=for_year).aggregate(
-        r=Max("round")
-    )["r"]
     election = Election.objects.create(
         cluster=cluster,
         for_year=for_year,
         electorate_year=electorate_year,
-        round=(last_round or 0) + 1,
+        round=_next_round(cluster, for_year),
         conference_title=conference_title,
         held_on=held_on,
         place=text.normalize(place),
@@ -343,14 +346,11 @@ def record_election_result(
     for unit in [head, *deputies]:
         if not cluster_services.is_member(unit, cluster, electorate_year):
             raise RuleViolation(f"{unit} không phải thành viên {cluster} năm {electorate_year}.")
-    last_round = Election.objects.filter(cluster=cluster, for_year=for_year).aggregate(
-        r=Max("round")
-    )["r"]
     election = Election.objects.create(
         cluster=cluster,
         for_year=for_year,
         electorate_year=electorate_year,
-        round=(last_round or 0) + 1,
+        round=_next_round(cluster, for_year),
         conference_title=text.normalize(conference_title),
         held_on=held_on,
         place=text.normalize(place),
