@@ -39,6 +39,17 @@ REGISTRY_START = datetime.date(2008, 8, 1)  # the 63-province map (Hà Tây join
 HUE_CITY = datetime.date(2025, 1, 1)
 MERGER_DAY = datetime.date(2025, 7, 1)
 MERGER_BASIS = "Nghị quyết 60-NQ/TW ngày 12/4/2025; Nghị quyết 202/2025/QH15 ngày 12/6/2025"
+TWO_LEVEL_BASIS = "Chính quyền địa phương hai cấp từ 01/07/2025 (không tổ chức cấp huyện)"
+THAI_BINH_DISTRICTS = [
+    ("Thành ủy", "Thái Bình"),
+    ("Huyện ủy", "Đông Hưng"),
+    ("Huyện ủy", "Hưng Hà"),
+    ("Huyện ủy", "Kiến Xương"),
+    ("Huyện ủy", "Quỳnh Phụ"),
+    ("Huyện ủy", "Thái Thụy"),
+    ("Huyện ủy", "Tiền Hải"),
+    ("Huyện ủy", "Vũ Thư"),
+]
 OLD_CITIES = {"Hà Nội", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Hồ Chí Minh"}
 OLD_SET_YEARS = range(2017, 2025)  # the five clusters over the 63 provinces
 NEW_SET_YEARS = (2025, 2026)  # Cụm 1–5 over the 34 provinces
@@ -148,6 +159,7 @@ def load_registry() -> bool:
             valid_from=REGISTRY_START,
             legal_basis="Bản đồ 63 tỉnh, thành phố từ 01/08/2008",
         )
+    districts = _load_thai_binh_districts(kinds["district_board"])
     registry.rename_unit(
         province_unit("Huế"),
         actor=None,
@@ -157,6 +169,10 @@ def load_registry() -> bool:
         locality_type="Thành phố trực thuộc Trung ương",
         legal_basis="Nghị quyết 1314/NQ-UBTVQH15 (Huế thành thành phố trực thuộc Trung ương)",
     )
+    for district in districts:  # the district level ended with two-level local government
+        registry.dissolve_unit(
+            district, actor=None, effective_date=MERGER_DAY, legal_basis=TWO_LEVEL_BASIS
+        )
     new_provinces = {row["new_province"]: row for row in _data("provinces_34.csv")}
     groups: dict[str, list[dict[str, str]]] = defaultdict(list)
     for row in mapping:
@@ -188,6 +204,25 @@ def load_registry() -> bool:
             note=f"Trung tâm hành chính: {info['admin_centre']}",
         )
     return True
+
+
+def _load_thai_binh_districts(kind: UnitKind) -> list[Unit]:
+    """Thái Bình's eight district-level boards: an example of the level below the provinces."""
+    province = province_unit("Thái Bình")
+    return [
+        registry.create_unit(
+            NewUnit(
+                code=f"BTC-34-{number}",
+                name=f"Ban Tổ chức {committee} {place}",
+                short_name=place if committee == "Huyện ủy" else f"Thành phố {place}",
+                parent=province,
+                kind=kind,
+            ),
+            actor=None,
+            valid_from=REGISTRY_START,
+        )
+        for number, (committee, place) in enumerate(THAI_BINH_DISTRICTS, start=1)
+    ]
 
 
 @transaction.atomic

@@ -115,3 +115,13 @@ class Merger2025Tests(TestCase):
         counts = [m.objects.count() for m in models]
         self.assertIs(demo.load_registry(), False)
         self.assertEqual([m.objects.count() for m in models], counts)
+
+    def test_thai_binh_district_boards_end_with_the_district_level(self):
+        """The demo's district boards under Thái Bình are dissolved on 01/07/2025, before
+        Thái Bình itself merges into Hưng Yên (a unit may not end while it has subordinates)."""
+        thai_binh = demo.province_unit("Thái Bình")
+        on_eve = registry.versions_on(EVE).filter(parent=thai_binh)
+        self.assertEqual(on_eve.count(), 8)
+        self.assertIn("Vũ Thư", {v.short_name for v in on_eve})
+        self.assertFalse(registry.versions_on(MERGER).filter(parent=thai_binh).exists())
+        self.assertEqual(registry.resolve(thai_binh, MERGER), [demo.province_unit("Hưng Yên")])
