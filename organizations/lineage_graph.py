@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from organizations.models import Unit
-from organizations.services import registry
+from organizations.models import LineageLink, Unit
+
+Pairs = list[tuple[Unit, LineageLink]]
 
 BOX_W, BOX_H, GAP_X, GAP_Y, PAD = 190, 44, 70, 14, 10
 
@@ -34,15 +35,17 @@ class Edge:
     date: str
 
 
-def build(unit: Unit) -> dict:
-    """Nodes by generation: predecessors to the left, successors to the right."""
+def build(unit: Unit, predecessors: Pairs, successors: Pairs) -> dict:
+    """Nodes by generation: predecessors to the left, successors to the right.
+
+    ``predecessors`` and ``successors`` are what :mod:`registry` returns for ``unit``."""
     nodes: dict[int, Node] = {unit.pk: Node(unit, str(unit), 0, current=True)}
     links = []
-    for other, link in registry.predecessors(unit):
+    for other, link in predecessors:
         column = nodes[link.successor_id].column - 1 if link.successor_id in nodes else -1
         nodes[other.pk] = Node(other, str(other), column)
         links.append(link)
-    for other, link in registry.successors(unit):
+    for other, link in successors:
         column = nodes[link.predecessor_id].column + 1 if link.predecessor_id in nodes else 1
         nodes[other.pk] = Node(other, str(other), column)
         links.append(link)

@@ -94,6 +94,7 @@ def unit_detail(request, pk: int):
         ClusterMembership.objects.filter(unit=unit).select_related("cluster").order_by("-year")
     )
     children = registry.versions_on(day).filter(parent=unit).order_by(vi_order("short_name"))
+    predecessors, successors = registry.predecessors(unit), registry.successors(unit)
     context = {
         "unit": unit,
         "day": day,
@@ -101,10 +102,10 @@ def unit_detail(request, pk: int):
         "version_then": unit.version_on(day),
         "versions": versions,
         "events": events,
-        "predecessors": registry.predecessors(unit),
-        "successors": registry.successors(unit),
+        "predecessors": predecessors,
+        "successors": successors,
         "resolved": registry.resolve(unit, day),
-        "graph": lineage_graph.build(unit),
+        "graph": lineage_graph.build(unit, predecessors, successors),
         "memberships": memberships,
         "children": children[:200],
         "children_count": children.count(),
@@ -257,17 +258,17 @@ def cluster_detail(request, pk: int):
     year = _year(request, years[-1] if years else _today().year)
     can_manage = permissions.can_manage_cluster(request.user, cluster, year)
     members = list(cluster_services.members(cluster, year))
+    next_leaders = list(cluster_services.leadership(cluster, year + 1))
     context = {
         "cluster": cluster,
         "year": year,
         "years": years,
         "members": members,
         "leaders": cluster_services.leadership(cluster, year),
-        "next_leaders": cluster_services.leadership(cluster, year + 1),
+        "next_leaders": next_leaders,
         "elections": cluster.elections.filter(electorate_year=year).order_by("round"),
         "can_manage": can_manage,
         "add_form": forms.MemberAddForm(year=year) if can_manage else None,
-        "has_next_leaders": cluster_services.leadership(cluster, year + 1).exists(),
     }
     return render(request, "organizations/cluster_detail.html", context)
 

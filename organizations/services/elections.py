@@ -79,10 +79,6 @@ def _next_round(cluster: Cluster, for_year: int) -> int:
     return (last["r"] or 0) + 1
 
 
-def _name(unit: Unit) -> str:
-    return str(unit)
-
-
 @transaction.atomic
 def create_election(
     cluster: Cluster,
@@ -222,7 +218,7 @@ def tally(election: Election) -> Tally:
     head: list[SeatCount] = []
     deputies: list[SeatCount] = []
     for candidate in counted:
-        seat = SeatCount(candidate.unit_id, _name(candidate.unit), candidate.votes)
+        seat = SeatCount(candidate.unit_id, str(candidate.unit), candidate.votes)
         (head if candidate.position == Position.HEAD else deputies).append(seat)
     head.sort(key=lambda s: (-s.votes, text.sort_key(s.name)))
     deputies.sort(key=lambda s: (-s.votes, text.sort_key(s.name)))
