@@ -64,3 +64,23 @@ def history(obj: models.Model):
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
         object_id=str(obj.pk),
     ).select_related("actor")
+
+
+def record_many(actor, action: str, objs: list[models.Model], *, reason: str = "") -> None:
+    """One audit entry per object in one INSERT (bulk writes: imports, finalization)."""
+    if not objs:
+        return
+    content_type = ContentType.objects.get_for_model(objs[0], for_concrete_model=False)
+    actor = actor if getattr(actor, "pk", None) else None
+    AuditEntry.objects.bulk_create(
+        AuditEntry(
+            actor=actor,
+            action=action,
+            content_type=content_type,
+            object_id=str(obj.pk),
+            object_repr=str(obj)[:300],
+            after=snapshot(obj),
+            reason=reason,
+        )
+        for obj in objs
+    )

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "core",
     "organizations",
+    "emulation",
 ]
 
 MIDDLEWARE = [
@@ -110,6 +111,11 @@ USE_TZ = True
 USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "static/"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("THIDUA_MEDIA_ROOT", VAR_DIR / "media"))
+# Evidence files (tài liệu kiểm chứng) stay small: office scans, not videos.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 

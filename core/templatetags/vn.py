@@ -48,3 +48,21 @@ def vn_date(value):
     if isinstance(value, datetime.datetime | datetime.date):
         return value.strftime("%d/%m/%Y")
     return value or ""
+
+
+def format_points(value) -> str:
+    """Points with only the decimals they need: 100 → "100", 2.50 → "2,5", 0.25 → "0,25"."""
+    if value is None or value == "":
+        return ""
+    number = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    places = (
+        0
+        if number == number.to_integral()
+        else (1 if number * 10 == (number * 10).to_integral() else 2)
+    )
+    return format_number(number, places)
+
+
+@register.filter
+def vn_points(value):
+    return format_points(value)
