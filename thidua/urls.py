@@ -11,6 +11,7 @@ urlpatterns = [
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("organizations.urls")),
+    path("", include("emulation.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

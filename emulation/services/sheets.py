@@ -35,6 +35,7 @@ from django.utils import timezone
 from core import audit
 from core.exceptions import RuleViolation
 from core.models import AuditEntry
+from core.numbers import parse_decimal
 from core.templatetags.vn import format_points as pts
 from core.text import normalize
 from emulation.models import (
@@ -122,6 +123,11 @@ def _leaf(sheet: ScoreSheet, criterion: Criterion) -> Criterion:
             field="criterion",
         )
     return criterion
+
+
+def as_points(value) -> Decimal | None:
+    """Accept 2.5, "2.5", "2,5" or a Decimal; refuse anything that is not a number."""
+    return parse_decimal(value, field="points")
 
 
 def check_points(criterion: Criterion, points: Decimal | None) -> None:
@@ -250,6 +256,7 @@ def set_self_score(
     day: datetime.date | None = None,
 ) -> Score:
     """Tự chấm one leaf (its points, or "not applicable" with the reason)."""
+    points = as_points(points)
     check_unit_can_write(sheet, day)
     if sheet.status != SheetStatus.DRAFT:
         raise RuleViolation("Bảng điểm đã nộp: không thể sửa điểm tự chấm.", code="state")
@@ -301,6 +308,7 @@ def set_review_score(
     stage: str = Stage.REVIEW,
 ) -> Score:
     """One reviewer's score of one leaf, in the first or the second review."""
+    points = as_points(points)
     check_open(sheet.period.emulation_year)
     if reviewer.pk == sheet.unit_id:
         raise RuleViolation("Đơn vị không được chấm bảng điểm của chính mình.", field="reviewer")
@@ -400,6 +408,7 @@ def explain(
     points: Decimal | None = None,
 ) -> Score:
     """Giải trình one disputed criterion: the unit's reasons (and the points it asks for)."""
+    points = as_points(points)
     check_open(sheet.period.emulation_year)
     if sheet.status != SheetStatus.REVIEWED:
         raise RuleViolation("Chỉ giải trình sau bình xét lần 1.", code="state")

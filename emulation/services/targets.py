@@ -24,6 +24,7 @@ from django.db import transaction
 from core import audit
 from core.exceptions import RuleViolation
 from core.models import AuditEntry
+from core.numbers import parse_decimal
 from core.text import normalize
 from emulation.models import Criterion, EmulationYear, Method, Target, TargetKind
 from emulation.services.cycle import check_open
@@ -124,6 +125,7 @@ def set_target(
     measure: str = "",
 ) -> Target:
     """Create or change a unit's target (giao chỉ tiêu)."""
+    planned = parse_decimal(planned, field="planned")
     check_open(emulation_year)
     if not emulation_year.participants.filter(unit=unit).exists():
         raise RuleViolation(f"{unit} không tham gia năm thi đua này.", field="unit")
@@ -156,6 +158,7 @@ def set_target(
 @transaction.atomic
 def record_actual(target: Target, actual: Decimal | None, *, actor) -> Target:
     """Báo cáo kết quả thực hiện of a target."""
+    actual = parse_decimal(actual, field="actual")
     check_open(target.emulation_year)
     if actual is not None and actual < 0:
         raise RuleViolation("Kết quả thực hiện không được âm.", field="actual")
