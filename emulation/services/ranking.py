@@ -41,6 +41,7 @@ class Row:
     at_maximum: int
     groups: dict[str, Decimal]
     self_gap: Decimal
+    provisional: bool = False
     rank: int = 0
     decided_by: str = ""
     suggestion: str = ""
@@ -93,7 +94,14 @@ def _names(period: Period) -> dict[int, str]:
     return names
 
 
-def rank(period: Period) -> Ranking:
+def _provisional_cell(line: sheet_services.Line):
+    """Final, else second review, else first review, else the self score."""
+    return line.proposed or line.self_cell
+
+
+def rank(period: Period, *, provisional: bool = False) -> Ranking:
+    """The ranking of final sheets; ``provisional`` (xếp hạng tạm tính, for managers during
+    the review) also ranks unfinished sheets on their latest layer of each cell."""
     emulation_year = period.emulation_year
     tie_breaks = list(emulation_year.tie_breaks or [])
     names = _names(period)
@@ -102,18 +110,20 @@ def rank(period: Period) -> Ranking:
     cache: dict = {}
     sheets = period.sheets.select_related("scale", "unit", "period__emulation_year")
     for sheet in sheets:
-        if sheet.status != SheetStatus.FINAL:
+        final_sheet = sheet.status == SheetStatus.FINAL
+        if not final_sheet:
             pending.append(sheet)
-            continue
+            if not provisional:
+                continue
         result = sheet_services.view(sheet, profiles_cache=cache)
-        final = result.proposed_totals
+        final = result.proposed_totals if final_sheet else result.totals(_provisional_cell)
         mine = result.self_totals
         rows.append(
             Row(
                 sheet=sheet,
                 name=names.get(sheet.unit_id, str(sheet.unit)),
-                total=sheet.final_total,
-                maximum=sheet.final_max,
+                total=sheet.final_total if final_sheet else final.total,
+                maximum=sheet.final_max if final_sheet else final.maximum,
                 percent=final.percent or ZERO,
                 self_total=mine.total,
                 deductions=final.deductions,
@@ -121,6 +131,7 @@ def rank(period: Period) -> Ranking:
                 at_maximum=final.at_maximum,
                 groups=final.groups,
                 self_gap=abs(mine.total - final.total),
+                provisional=not final_sheet,
             )
         )
     rows.sort(key=lambda r: sort_key(r.name))

@@ -589,20 +589,20 @@ class SheetView:
     lines: list[Line]
     nodes: list[Criterion]
 
-    def _totals(self, cell_of) -> Totals:
+    def totals(self, cell_of) -> Totals:
         return total_of(self.lines, cell_of, self.sheet.scale.bonus_cap, self.sheet.scale.total_max)
 
     @property
     def self_totals(self) -> Totals:
-        return self._totals(lambda line: line.self_cell)
+        return self.totals(lambda line: line.self_cell)
 
     @property
     def review_totals(self) -> Totals:
-        return self._totals(lambda line: line.review_cell)
+        return self.totals(lambda line: line.review_cell)
 
     @property
     def proposed_totals(self) -> Totals:
-        return self._totals(lambda line: line.proposed)
+        return self.totals(lambda line: line.proposed)
 
     def inflated(self, line: Line) -> bool:
         """Tự chấm cao hơn kết quả bình xét quá ngưỡng (% of the criterion's maximum)."""
