@@ -370,7 +370,7 @@ DEMO_USERS = [
         "Phạm Thị Dung",
         Role.UNIT_OFFICER,
         "BTC-34",
-        "Ban Tổ chức Tỉnh ủy Thái Bình (thành viên Cụm 2)",
+        "Ban Tổ chức Tỉnh ủy Thái Bình (Cụm trưởng Cụm 2 năm 2021, minh họa)",
     ),
     ("ngoaicum", "Hoàng Văn Em", None, None, "tài khoản không có vai trò"),
 ]

@@ -1,11 +1,13 @@
 from django.core.management.base import BaseCommand
 
+from emulation import demo as emulation_demo
 from organizations import demo
 
 
 class Command(BaseCommand):
     help = (
-        "Nạp dữ liệu minh họa (đơn vị, sáp nhập 2025, cụm thi đua, tài khoản). Chạy lại không sao."
+        "Nạp dữ liệu minh họa (đơn vị, sáp nhập 2025, cụm thi đua, tài khoản, năm thi đua 2021 "
+        "của Cụm 2). Chạy lại không sao."
     )
 
     def handle(self, *args, **options):
@@ -14,6 +16,13 @@ class Command(BaseCommand):
             f"Đơn vị: {'đã nạp' if result['registry'] else 'đã có sẵn'}; "
             f"cụm thi đua: {'đã nạp' if result['clusters'] else 'đã có sẵn'}; "
             f"{result['memberships']} lượt thành viên cụm."
+        )
+        emulation = emulation_demo.load_all()
+        self.stdout.write(
+            f"Thi đua Cụm 2 năm 2021: {'đã nạp' if emulation['year_2021'] else 'đã có sẵn'}; "
+            f"{emulation['participants']} đơn vị tham gia, "
+            f"{emulation['final_sheets']} bảng điểm đã chốt, kết quả tổng kết "
+            f"{'đã' if emulation['published'] else 'chưa'} công bố."
         )
         self.stdout.write(f"Tài khoản minh họa (mật khẩu: {demo.DEMO_PASSWORD}):")
         for username, description in result["users"]:
