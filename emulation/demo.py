@@ -925,11 +925,15 @@ def load_year_2021() -> bool:
 
 def load_all() -> dict[str, object]:
     """Every emulation demo loader; what the ``load_demo`` command reports."""
+    from emulation.demo_current import load_current_year
+
     loaded = load_year_2021()
+    current = load_current_year()
     year = EmulationYear.objects.get(cluster=_cluster(), year=YEAR)
     yearend = year.periods.filter(kind=PeriodKind.YEAREND).first()
     return {
         "year_2021": loaded,
+        "current_year": current,
         "participants": year.participants.count(),
         "final_sheets": ScoreSheet.objects.filter(
             period__emulation_year=year, status=SheetStatus.FINAL

@@ -58,11 +58,12 @@ def visible_years(user):
         return years
     clusters = org_permissions.visible_clusters(user).values("pk")
     mine = org_permissions.officer_units(user)
-    return (
-        years.filter(cluster__in=clusters)
-        | years.filter(organizer__in=mine)
-        | years.filter(participants__unit__in=mine).distinct()
-    )
+    ids = (
+        EmulationYear.objects.filter(cluster__in=clusters)
+        | EmulationYear.objects.filter(organizer__in=mine)
+        | EmulationYear.objects.filter(participants__unit__in=mine)
+    ).values("pk")
+    return years.filter(pk__in=ids)
 
 
 def own_units(user, emulation_year: EmulationYear) -> set[int]:
@@ -90,7 +91,13 @@ def can_review_sheet(user, sheet: ScoreSheet) -> bool:
 
 
 def can_see_reviewers(user, sheet: ScoreSheet) -> bool:
-    """Each reviewer's own scores (not only the aggregate)."""
+    """Each reviewer's own scores (not only the aggregate): the year's managers, except
+    the officers of the reviewed unit itself (a cluster head does not learn who scored its
+    own sheet how)."""
+    if org_permissions.is_sector_wide(user):
+        return True
+    if sheet.unit_id in org_permissions.officer_units(user):
+        return False
     return can_manage_year(user, sheet.period.emulation_year)
 
 

@@ -372,6 +372,13 @@ DEMO_USERS = [
         "BTC-34",
         "Ban Tổ chức Tỉnh ủy Thái Bình (Cụm trưởng Cụm 2 năm 2021, minh họa)",
     ),
+    (
+        "hungyen",
+        "Vũ Thị Hoa",
+        Role.UNIT_OFFICER,
+        "BTC-33",
+        "Ban Tổ chức Tỉnh ủy Hưng Yên (thành viên Cụm 2, đang tự chấm năm nay)",
+    ),
     ("ngoaicum", "Hoàng Văn Em", None, None, "tài khoản không có vai trò"),
 ]
 

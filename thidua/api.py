@@ -2,6 +2,7 @@ from ninja import NinjaAPI
 
 from core.api_auth import API_AUTH
 from core.exceptions import RuleViolation
+from emulation.api import router as emulation_router
 from organizations.api import router as organizations_router
 
 api = NinjaAPI(
@@ -19,3 +20,4 @@ def rule_violation(request, exc: RuleViolation):
 
 
 api.add_router("/", organizations_router)
+api.add_router("/emulation/", emulation_router)

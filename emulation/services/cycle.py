@@ -255,7 +255,8 @@ def is_open_for_entry(period: Period, day: datetime.date | None = None) -> bool:
 
 
 def is_locked(sheet: ScoreSheet, day: datetime.date | None = None) -> bool:
-    """A unit can no longer change its self-assessment or explanation."""
+    """A unit can no longer change its self-assessment (explanations come after the
+    review, so they are bound only by the year being open)."""
     day = day or today()
     if sheet.period.emulation_year.is_closed:
         return True

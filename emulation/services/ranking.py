@@ -121,7 +121,7 @@ def rank(period: Period, *, provisional: bool = False) -> Ranking:
         rows.append(
             Row(
                 sheet=sheet,
-                name=names.get(sheet.unit_id, str(sheet.unit)),
+                name=names.get(sheet.unit_id) or str(sheet.unit),
                 total=sheet.final_total if final_sheet else final.total,
                 maximum=sheet.final_max if final_sheet else final.maximum,
                 percent=final.percent or ZERO,

@@ -31,7 +31,6 @@ from emulation.models import (
     ScoreSheet,
     Section,
     SheetStatus,
-    Stage,
 )
 from emulation.services.cycle import check_open
 
@@ -327,6 +326,11 @@ def problems(scale: Scale) -> list[str]:
                 )
     if not nodes:
         found.append("Thang điểm chưa có tiêu chí nào.")
+    if scale.bonus_cap == 0 and any(c.section == Section.BONUS for c in nodes):
+        found.append(
+            "Thang điểm có điểm thưởng nhưng điểm thưởng tối đa của bảng điểm là 0: "
+            "mọi điểm thưởng sẽ không được tính."
+        )
     return found
 
 
@@ -384,7 +388,8 @@ def new_version(scale: Scale, *, actor, reason: str) -> Scale:
     drafts = ScoreSheet.objects.filter(scale=scale, status=SheetStatus.DRAFT)
     for sheet in drafts:
         before = audit.snapshot(sheet)
-        for score in sheet.scores.filter(stage=Stage.SELF).select_related("criterion"):
+        # Every layer moves (a reopened sheet can carry first-review scores).
+        for score in sheet.scores.select_related("criterion"):
             target = by_number.get(score.criterion.number)
             if target is None:
                 audit.record(actor, AuditEntry.Action.DELETE, score, before=audit.snapshot(score))

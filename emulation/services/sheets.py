@@ -49,6 +49,7 @@ from emulation.models import (
     Section,
     SheetStatus,
     Stage,
+    Target,
 )
 from emulation.services import aggregation, scales, targets
 from emulation.services.cycle import check_open, check_unit_can_write
@@ -625,14 +626,39 @@ def _group_profiles(sheet: ScoreSheet, stage: str):
 
 def view(sheet: ScoreSheet, *, profiles_cache: dict | None = None) -> SheetView:
     """Every layer of every leaf of a sheet, aggregated with the year's method (or, once
-    final, the method recorded on the sheet)."""
-    nodes = scales.criteria(sheet.scale)
+    final, the method recorded on the sheet). ``profiles_cache`` is shared when viewing
+    many sheets of a period: it then also holds the scale, the targets and every score of
+    the period, read once."""
+    cache = profiles_cache if profiles_cache is not None else {}
+    emulation_year = sheet.period.emulation_year
+    if profiles_cache is None:
+        nodes = scales.criteria(sheet.scale)
+        year_targets = None
+        scores = list(sheet.scores.all().select_related("reviewer"))
+    else:
+        key = ("nodes", sheet.scale_id)
+        if key not in cache:
+            cache[key] = scales.criteria(sheet.scale)
+        nodes = cache[key]
+        key = ("targets", emulation_year.pk)
+        if key not in cache:
+            cache[key] = list(Target.objects.filter(emulation_year=emulation_year))
+        year_targets = cache[key]
+        key = ("scores", sheet.period_id)
+        if key not in cache:
+            grouped: dict[int, list[Score]] = {}
+            for score in Score.objects.filter(sheet__period_id=sheet.period_id).select_related(
+                "reviewer"
+            ):
+                grouped.setdefault(score.sheet_id, []).append(score)
+            cache[key] = grouped
+        scores = cache[key].get(sheet.pk, [])
     leaf_list = scales.leaves(sheet.scale, nodes)
     lines = {c.pk: Line(c) for c in leaf_list}
-    emulation_year = sheet.period.emulation_year
-    for c_id, points in targets.derived_points(emulation_year, sheet.unit, leaf_list).items():
+    derived = targets.derived_points(emulation_year, sheet.unit, leaf_list, year_targets)
+    for c_id, points in derived.items():
         lines[c_id].derived = points
-    for score in sheet.scores.all().select_related("reviewer"):
+    for score in scores:
         line = lines.get(score.criterion_id)
         if line is None:
             continue
@@ -648,7 +674,6 @@ def view(sheet: ScoreSheet, *, profiles_cache: dict | None = None) -> SheetView:
         elif score.stage == Stage.FINAL:
             line.final = Cell(score.points, score.applicable)
     method = sheet.aggregation or emulation_year.aggregation
-    cache = profiles_cache if profiles_cache is not None else {}
     for stage, attr_in, attr_out in (
         (Stage.REVIEW, "reviews", "review"),
         (Stage.SECOND_REVIEW, "second_reviews", "second"),

@@ -91,14 +91,20 @@ def points_relative(criterion: Criterion, values: dict[int, Decimal | None]) -> 
 
 
 def derived_points(
-    emulation_year: EmulationYear, unit: Unit, leaf_criteria: list[Criterion]
+    emulation_year: EmulationYear,
+    unit: Unit,
+    leaf_criteria: list[Criterion],
+    year_targets: list[Target] | None = None,
 ) -> dict[int, Decimal | None]:
-    """Points of the target-driven leaves of one unit (criterion id → points or None)."""
+    """Points of the target-driven leaves of one unit (criterion id → points or None).
+    ``year_targets`` (every target of the year) saves the query when ranking many units."""
     derived = [c for c in leaf_criteria if c.method in (Method.TARGET, Method.RELATIVE)]
     if not derived:
         return {}
     codes = {c.target_code for c in derived}
-    targets = Target.objects.filter(emulation_year=emulation_year, code__in=codes)
+    if year_targets is None:
+        year_targets = list(Target.objects.filter(emulation_year=emulation_year, code__in=codes))
+    targets = [t for t in year_targets if t.code in codes]
     by_code: dict[str, dict[int, Decimal | None]] = {}
     for t in targets:
         by_code.setdefault(t.code, {})[t.unit_id] = target_attainment(t)

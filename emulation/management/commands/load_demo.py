@@ -24,6 +24,10 @@ class Command(BaseCommand):
             f"{emulation['final_sheets']} bảng điểm đã chốt, kết quả tổng kết "
             f"{'đã' if emulation['published'] else 'chưa'} công bố."
         )
+        if emulation["current_year"]:
+            self.stdout.write(
+                "Thi đua Cụm 2 năm nay: đã nạp năm đang diễn ra (kỳ tổng kết đang mở)."
+            )
         self.stdout.write(f"Tài khoản minh họa (mật khẩu: {demo.DEMO_PASSWORD}):")
         for username, description in result["users"]:
             self.stdout.write(f"  {username:<10} {description}")
