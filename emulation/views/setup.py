@@ -852,7 +852,11 @@ def _get_ranked_period(user, pk: int) -> Period:
 
 def ranking_page(request, pk: int):
     period = _get_ranked_period(request.user, pk)
-    result = ranking.rank(period)
+    can_manage = permissions.can_manage_year(request.user, period.emulation_year)
+    # Xếp hạng tạm tính: managers follow the review as it happens (latest layer of every
+    # cell); members only ever see the published final ranking.
+    provisional = can_manage and request.GET.get("tam-tinh") == "1"
+    result = ranking.rank(period, provisional=provisional)
     rows = [
         {
             "row": row,
@@ -877,7 +881,8 @@ def ranking_page(request, pk: int):
         "pending": pending,
         "chart": chart,
         "tie_breaks": [ranking.tie_break_label(code) for code in result.tie_breaks],
-        "can_manage": permissions.can_manage_year(request.user, period.emulation_year),
+        "can_manage": can_manage,
+        "provisional": provisional,
     }
     return render(request, "emulation/ranking.html", context)
 
