@@ -24,11 +24,19 @@ from organizations import permissions as org_permissions
 def can_manage_year(user, emulation_year: EmulationYear) -> bool:
     if not user.is_authenticated:
         return False
-    if emulation_year.cluster_id:
-        return org_permissions.can_manage_cluster(user, emulation_year.cluster, emulation_year.year)
-    return org_permissions.is_sector_wide(user) or (
-        emulation_year.organizer_id in org_permissions.officer_units(user)
-    )
+    # One request asks this several times (access function, page, actions): remember it.
+    cache = user.__dict__.setdefault("_thidua_manages_year", {})
+    if emulation_year.pk not in cache:
+        if emulation_year.cluster_id:
+            answer = org_permissions.can_manage_cluster(
+                user, emulation_year.cluster, emulation_year.year
+            )
+        else:
+            answer = org_permissions.is_sector_wide(user) or (
+                emulation_year.organizer_id in org_permissions.officer_units(user)
+            )
+        cache[emulation_year.pk] = answer
+    return cache[emulation_year.pk]
 
 
 def _participant_ids(emulation_year: EmulationYear) -> set[int]:
@@ -142,13 +150,13 @@ def get_sheet_for_user(user, pk: int, *, write: str = "") -> ScoreSheet:
     )
     if sheet is None or not can_view_sheet(user, sheet):
         raise Http404("Không tìm thấy bảng điểm.")
-    allowed = {
-        "": True,
-        "self": can_edit_sheet(user, sheet),
-        "review": can_review_sheet(user, sheet),
-        "manage": can_manage_year(user, sheet.period.emulation_year),
-    }[write]
-    if not allowed:
+    checks = {
+        "": lambda: True,
+        "self": lambda: can_edit_sheet(user, sheet),
+        "review": lambda: can_review_sheet(user, sheet),
+        "manage": lambda: can_manage_year(user, sheet.period.emulation_year),
+    }
+    if not checks[write]():
         raise Http404("Không tìm thấy bảng điểm.")
     return sheet
 

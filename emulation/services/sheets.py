@@ -26,6 +26,7 @@ Rules:
 from __future__ import annotations
 
 import datetime
+import os
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -41,6 +42,7 @@ from core.text import normalize
 from emulation.models import (
     Criterion,
     EmulationYear,
+    Evidence,
     Method,
     Period,
     ReviewMode,
@@ -57,6 +59,7 @@ from organizations.models import ClusterLeadership, Unit
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
+MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 HAND_METHODS = {Method.MANUAL, Method.YES_NO, Method.BONUS, Method.DEDUCTION}
 
 
@@ -478,6 +481,40 @@ def finalize(sheet: ScoreSheet, *, actor) -> ScoreSheet:
     sheet.save(update_fields=["status", "aggregation", "final_total", "final_max", "finalized_at"])
     audit.record(actor, AuditEntry.Action.TRANSITION, sheet, before=before)
     return sheet
+
+
+@transaction.atomic
+def attach_evidence(sheet: ScoreSheet, criterion: Criterion, upload, *, actor) -> Evidence:
+    """Tài liệu kiểm chứng: attached to the self score while self-assessing (within the
+    period), or to the explanation while explaining."""
+    if sheet.status == SheetStatus.DRAFT:
+        check_unit_can_write(sheet)
+        stage = Stage.SELF
+        missing = "tự chấm trước khi đính kèm tài liệu kiểm chứng"
+    elif sheet.status == SheetStatus.REVIEWED:
+        check_open(sheet.period.emulation_year)
+        stage = Stage.EXPLANATION
+        missing = "nhập giải trình trước khi đính kèm tài liệu kiểm chứng"
+    else:
+        raise RuleViolation(
+            f"Bảng điểm đang ở trạng thái “{sheet.get_status_display()}”: không thể thêm tài "
+            "liệu kiểm chứng.",
+            code="state",
+        )
+    score = sheet.scores.filter(criterion=criterion, stage=stage).first()
+    if score is None:
+        raise RuleViolation(f"Tiêu chí {criterion.number}: {missing}.")
+    if upload.size > MAX_EVIDENCE_BYTES:
+        raise RuleViolation("Tệp lớn hơn 10 MB: hãy nén hoặc chia nhỏ.", field="file")
+    name = normalize(os.path.basename(upload.name))[:255] or "tai-lieu"
+    evidence = Evidence.objects.create(
+        score=score,
+        file=upload,
+        name=name,
+        uploaded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    audit.record(actor, AuditEntry.Action.CREATE, evidence)
+    return evidence
 
 
 # ---------------------------------------------------------------- reading a sheet
