@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "core",
     "organizations",
     "emulation",
+    "commendation",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,142 @@
+"""Xếp loại chất lượng: yearly results of units (collectives) and people, at national scale.
+
+Person results are ~5.6 million rows a year: compact columns, one row per person and year,
+loaded by set-based SQL (services.imports), never one query per row."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from commendation.models.rules import Level
+
+
+class Gender(models.TextChoices):
+    FEMALE = "F", _("Nữ")
+    MALE = "M", _("Nam")
+
+
+class Person(models.Model):
+    """A party member or official: one record that keeps their history (hồ sơ thành tích)
+    across moves between party cells and units."""
+
+    code = models.CharField(_("mã đảng viên / cán bộ"), max_length=32, unique=True)
+    full_name = models.CharField(_("họ và tên"), max_length=200)
+    gender = models.CharField(_("giới tính"), max_length=1, choices=Gender, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("năm sinh"), null=True, blank=True)
+    unit = models.ForeignKey(
+        "organizations.Unit",
+        verbose_name=_("sinh hoạt tại"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("cá nhân")
+        verbose_name_plural = _("cá nhân")
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class ImportBatch(models.Model):
+    """One imported file of results: all of it is saved, or none of it."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Đang nhập")
+        DONE = "done", _("Đã nhập")
+        REJECTED = "rejected", _("Bị từ chối, không lưu gì")
+
+    year = models.PositiveSmallIntegerField(_("năm"))
+    scope = models.ForeignKey(
+        "organizations.Unit",
+        verbose_name=_("phạm vi"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    file_name = models.CharField(_("tệp"), max_length=255)
+    status = models.CharField(
+        _("trạng thái"), max_length=12, choices=Status, default=Status.RUNNING
+    )
+    total_rows = models.PositiveIntegerField(_("số dòng"), default=0)
+    processed_rows = models.PositiveIntegerField(_("đã xử lý"), default=0)
+    rejected_rows = models.PositiveIntegerField(_("số dòng lỗi"), default=0)
+    errors = models.JSONField(_("lỗi"), default=list, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lần nhập dữ liệu")
+        verbose_name_plural = _("lần nhập dữ liệu")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.year})"
+
+
+class PersonClassification(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="classifications")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    unit = models.ForeignKey(
+        "organizations.Unit",
+        verbose_name=_("đơn vị (khi xếp loại)"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    level = models.PositiveSmallIntegerField(_("mức xếp loại"), choices=Level)
+    exemplary = models.BooleanField(_("tiêu biểu"), default=False)
+    score = models.DecimalField(_("điểm"), max_digits=5, decimal_places=2, null=True, blank=True)
+    rule_set = models.ForeignKey("commendation.RuleSet", on_delete=models.PROTECT, related_name="+")
+    group = models.CharField(_("nhóm so sánh"), max_length=40, blank=True)
+    batch = models.ForeignKey(
+        ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("xếp loại cá nhân")
+        verbose_name_plural = _("xếp loại cá nhân")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "year"], name="one_person_result_a_year")
+        ]
+        indexes = [models.Index(fields=["unit", "year"], name="person_result_unit_year")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.year}: {self.get_level_display()}"
+
+
+class UnitClassification(models.Model):
+    """A collective's result (chi bộ, tổ chức cơ sở đảng, ban tổ chức): who proposed it,
+    who decided it and when."""
+
+    unit = models.ForeignKey(
+        "organizations.Unit", verbose_name=_("tập thể"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    level = models.PositiveSmallIntegerField(_("mức xếp loại"), choices=Level)
+    exemplary = models.BooleanField(_("tiêu biểu"), default=False)
+    score = models.DecimalField(_("điểm"), max_digits=5, decimal_places=2, null=True, blank=True)
+    rule_set = models.ForeignKey("commendation.RuleSet", on_delete=models.PROTECT, related_name="+")
+    group = models.CharField(_("nhóm so sánh"), max_length=40, blank=True)
+    disqualifiers = models.JSONField(_("điều kiện loại trừ đã ghi nhận"), default=list, blank=True)
+    proposed_by = models.CharField(_("cơ quan đề xuất"), max_length=200, blank=True)
+    decided_by = models.CharField(_("cấp quyết định"), max_length=200, blank=True)
+    decided_on = models.DateField(_("ngày quyết định"), null=True, blank=True)
+    batch = models.ForeignKey(
+        ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("xếp loại tập thể")
+        verbose_name_plural = _("xếp loại tập thể")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="one_unit_result_a_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.year}: {self.get_level_display()}"
