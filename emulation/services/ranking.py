@@ -20,6 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext
+
 from core.text import sort_key
 from emulation.models import Period, ScoreSheet, SheetStatus, TieBreak
 from emulation.services import sheets as sheet_services
@@ -80,7 +82,7 @@ class Ranking:
 
 def tie_break_label(code: str) -> str:
     if code.startswith("group:"):
-        return f"Điểm nhóm {code[6:]} cao hơn"
+        return gettext("Điểm nhóm %(group)s cao hơn") % {"group": code[6:]}
     return str(TieBreak(code).label)
 
 
@@ -143,7 +145,7 @@ def rank(period: Period, *, provisional: bool = False) -> Ranking:
         above = rows[index - 1]
         if row.percent != above.percent:
             row.rank = index + 1
-            row.decided_by = "Tỷ lệ điểm"
+            row.decided_by = gettext("Tỷ lệ điểm")
             continue
         for code in tie_breaks:
             if row.key(code) != above.key(code):
@@ -152,7 +154,7 @@ def rank(period: Period, *, provisional: bool = False) -> Ranking:
                 break
         else:
             row.rank = above.rank
-            row.decided_by = "Bằng điểm sau mọi tiêu chí phụ: đồng hạng"
+            row.decided_by = gettext("Bằng điểm sau mọi tiêu chí phụ: đồng hạng")
     ranking = Ranking(period, rows, pending, tie_breaks)
     _suggest(ranking, emulation_year.flag_count, emulation_year.merit_count)
     return ranking

@@ -18,6 +18,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.exceptions import RuleViolation
@@ -46,7 +47,7 @@ from organizations.models import Cluster, ClusterLeadership, Unit, UnitVersion
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SUGGESTIONS = {"flag": "Cờ thi đua", "merit": "Bằng khen"}
+SUGGESTIONS = {"flag": gettext_lazy("Cờ thi đua"), "merit": gettext_lazy("Bằng khen")}
 
 
 # --- helpers -----------------------------------------------------------------------------------
