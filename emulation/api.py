@@ -613,6 +613,7 @@ def _sheet_out(user, sheet: ScoreSheet) -> dict:
         return see_all or reviewer_id in mine
 
     result = sheets.view(sheet)
+    layers = permissions.visible_layers(user, sheet)
     lines = []
     for line in result.lines:
         c = line.criterion
@@ -626,15 +627,15 @@ def _sheet_out(user, sheet: ScoreSheet) -> dict:
                 "max_points": dec(c.max_points),
                 "derived": dec(line.derived),
                 "self_score": _note_cell_out(line.self_score),
-                "review": _cell_out(line.review),
+                "review": _cell_out(line.review) if layers.review else None,
                 "reviews": _reviews_out(line.reviews, shown, names),
                 "explanation": _note_cell_out(line.explanation),
-                "second": _cell_out(line.second),
+                "second": _cell_out(line.second) if layers.second else None,
                 "second_reviews": _reviews_out(line.second_reviews, shown, names),
-                "final": _cell_out(line.final),
-                "proposed": _cell_out(line.proposed),
-                "disputed": line.disputed,
-                "inflated": result.inflated(line),
+                "final": _cell_out(line.final) if layers.result else None,
+                "proposed": _cell_out(line.proposed) if layers.result else None,
+                "disputed": line.disputed if layers.review else False,
+                "inflated": result.inflated(line) if layers.result else False,
             }
         )
     return {
@@ -651,12 +652,12 @@ def _sheet_out(user, sheet: ScoreSheet) -> dict:
         "submitted_at": sheet.submitted_at,
         "finalized_at": sheet.finalized_at,
         "aggregation": sheet.aggregation or emulation_year.aggregation,
-        "final_total": dec(sheet.final_total),
-        "final_max": dec(sheet.final_max),
+        "final_total": dec(sheet.final_total) if layers.result else None,
+        "final_max": dec(sheet.final_max) if layers.result else None,
         "lines": lines,
         "self_totals": _totals_out(result.self_totals),
-        "review_totals": _totals_out(result.review_totals),
-        "proposed_totals": _totals_out(result.proposed_totals),
+        "review_totals": _totals_out(result.review_totals) if layers.review else None,
+        "proposed_totals": _totals_out(result.proposed_totals) if layers.result else None,
         "access": {
             "self_assess": permissions.can_edit_sheet(user, sheet),
             "review_as": [pk for pk in review_as if pk != sheet.unit_id],
@@ -714,7 +715,9 @@ def list_sheets(request, period_id: int):
                 "reopened_until": sheet.reopened_until,
                 "visible": visible,
                 "self_totals": _totals_out(result.self_totals) if result else None,
-                "proposed_totals": _totals_out(result.proposed_totals) if result else None,
+                "proposed_totals": _totals_out(result.proposed_totals)
+                if result and permissions.visible_layers(request.user, sheet).result
+                else None,
             }
         )
     return rows
@@ -959,5 +962,9 @@ def export_summary(request, period_id: int):
     from emulation import excel
 
     period = permissions.get_period_for_user(request.user, period_id, write=True)
+    if not (
+        period.is_published or permissions.sees_whole_period(request.user, period.emulation_year)
+    ):
+        raise Http404("Không tìm thấy kỳ chấm điểm.")
     content = _bytes(excel.export_summary(period))
     return _file(content, XLSX, f"tong-hop-{period.pk}.xlsx")

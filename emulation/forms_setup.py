@@ -159,6 +159,7 @@ class PeriodForm(forms.Form):
 class PeriodDatesForm(forms.Form):
     opens_on = forms.DateField(label=_("Mở từ ngày"), widget=DATE_WIDGET)
     due_on = forms.DateField(label=_("Hạn nộp"), widget=DATE_WIDGET)
+    reason = forms.CharField(label=_("Lý do gia hạn"), max_length=500, required=False)
 
 
 class ScaleCreateForm(forms.Form):

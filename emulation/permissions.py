@@ -15,6 +15,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.http import Http404
 
 from emulation.models import EmulationYear, Period, ScoreSheet, Target
@@ -107,6 +109,51 @@ def can_see_reviewers(user, sheet: ScoreSheet) -> bool:
     if sheet.unit_id in org_permissions.officer_units(user):
         return False
     return can_manage_year(user, sheet.period.emulation_year)
+
+
+def can_see_results(user, sheet: ScoreSheet) -> bool:
+    """The aggregated review layers and the result of a sheet (not who gave what): the
+    year's managers and sector-wide staff, the unit's own officers, and every participant
+    once the period is published. A reviewer in cross-assessment sees the self scores it
+    reviews and its own marks, not what the others gave, until then."""
+    if sheet.period.is_published or org_permissions.is_sector_wide(user):
+        return True
+    return can_edit_sheet(user, sheet) or can_manage_year(user, sheet.period.emulation_year)
+
+
+@dataclass(frozen=True)
+class Layers:
+    """Which aggregated layers of a sheet a user may read now (pages and API alike)."""
+
+    review: bool
+    second: bool
+    result: bool
+    reviewers: bool
+
+
+def visible_layers(user, sheet: ScoreSheet) -> Layers:
+    """A round's aggregate shows once the round is closed (a partial aggregate would give
+    away one reviewer's marks), or at once to those who see every reviewer; nothing of the
+    review shows to those who may not see results (can_see_results)."""
+    reviewers = can_see_reviewers(user, sheet)
+    if not can_see_results(user, sheet):
+        return Layers(False, False, False, reviewers)
+    status = sheet.status
+    return Layers(
+        review=status != "draft" and (status != "submitted" or reviewers),
+        second=status == "final" or reviewers,
+        result=reviewers or status in ("reviewed", "final"),
+        reviewers=reviewers,
+    )
+
+
+def sees_whole_period(user, emulation_year: EmulationYear) -> bool:
+    """Provisional ranking and the self-vs-review summary before publication: managers who
+    do not compete themselves (department, central staff), so a cluster head never reads
+    the review of its own unit's sheet while it is under way."""
+    if org_permissions.is_sector_wide(user):
+        return True
+    return can_manage_year(user, emulation_year) and not own_units(user, emulation_year)
 
 
 def can_view_sheet(user, sheet: ScoreSheet) -> bool:

@@ -363,8 +363,8 @@ class SheetOut(Schema):
     final_max: str | None
     lines: list[LineOut]
     self_totals: TotalsOut
-    review_totals: TotalsOut
-    proposed_totals: TotalsOut
+    review_totals: TotalsOut | None
+    proposed_totals: TotalsOut | None
     access: SheetAccessOut
 
 

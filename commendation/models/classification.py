@@ -104,7 +104,11 @@ class PersonClassification(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["person", "year"], name="one_person_result_a_year")
         ]
-        indexes = [models.Index(fields=["unit", "year"], name="person_result_unit_year")]
+        indexes = [
+            models.Index(fields=["unit", "year"], name="person_result_unit_year"),
+            # The national quota check groups a year's ~5.6 M rows by group and level.
+            models.Index(fields=["year", "group", "level"], name="person_result_year_group"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.year}: {self.get_level_display()}"

@@ -19,4 +19,4 @@ class RuleSetForTests(TestCase):
 
     def test_a_year_before_any_rule_set_is_refused(self):
         with self.assertRaises(RuleViolation):
-            rule_set_for(2016)
+            rule_set_for(2007)

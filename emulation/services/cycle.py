@@ -172,10 +172,30 @@ def set_rules(
                 "Đã có điểm bình xét: không thể đổi cách bình xét.", field="review_mode"
             )
         emulation_year.review_mode = review_mode
-    if aggregation is not None:
+    finalized = ScoreSheet.objects.filter(
+        period__emulation_year=emulation_year, status=SheetStatus.FINAL
+    ).exists()
+    published = emulation_year.periods.filter(published_at__isnull=False).exists()
+    if aggregation is not None and aggregation != emulation_year.aggregation:
         if aggregation not in Aggregation.values:
             raise RuleViolation("Cách tổng hợp điểm không hợp lệ.", field="aggregation")
+        if finalized:
+            raise RuleViolation(
+                "Đã có bảng điểm chốt kết quả: không đổi cách tổng hợp giữa chừng "
+                "(mọi đơn vị phải được tổng hợp cùng một cách).",
+                field="aggregation",
+            )
         emulation_year.aggregation = aggregation
+    ranking_rules = (
+        tie_breaks is not None and list(tie_breaks) != list(emulation_year.tie_breaks),
+        flag_count is not None and int(flag_count) != emulation_year.flag_count,
+        merit_count is not None and int(merit_count) != emulation_year.merit_count,
+    )
+    if published and any(ranking_rules):
+        raise RuleViolation(
+            "Kết quả đã công bố: không đổi tiêu chí phụ hay số lượng đề nghị khen thưởng.",
+            field="tie_breaks",
+        )
     if tie_breaks is not None:
         emulation_year.tie_breaks = check_tie_breaks(tie_breaks)
     for name, value in (("flag_count", flag_count), ("merit_count", merit_count)):
@@ -217,15 +237,21 @@ def add_period(
 
 @transaction.atomic
 def set_period_dates(
-    period: Period, *, opens_on: datetime.date, due_on: datetime.date, actor
+    period: Period, *, opens_on: datetime.date, due_on: datetime.date, actor, reason: str = ""
 ) -> Period:
+    """Change a period's dates. Extending a due date that has passed reopens every sheet at
+    once, so it needs a reason (logged); after publication the dates are history."""
     check_open(period.emulation_year)
     if due_on < opens_on:
         raise RuleViolation("Hạn nộp phải sau ngày mở.", field="due_on")
+    if period.is_published:
+        raise RuleViolation("Kết quả kỳ này đã công bố: không đổi ngày.", field="due_on")
+    if due_on > period.due_on and period.due_on < today() and not reason.strip():
+        raise RuleViolation("Hạn nộp đã qua: gia hạn cho mọi đơn vị cần nêu lý do.", field="reason")
     before = audit.snapshot(period)
     period.opens_on, period.due_on = opens_on, due_on
     period.save(update_fields=["opens_on", "due_on"])
-    audit.record(actor, AuditEntry.Action.UPDATE, period, before=before)
+    audit.record(actor, AuditEntry.Action.UPDATE, period, before=before, reason=reason.strip())
     return period
 
 
@@ -291,6 +317,9 @@ def reopen_sheet(sheet: ScoreSheet, *, until: datetime.date, reason: str, actor)
         raise RuleViolation("Ngày mở lại đến phải từ hôm nay trở đi.", field="until")
     if sheet.status not in (SheetStatus.DRAFT, SheetStatus.SUBMITTED):
         raise RuleViolation("Bảng điểm đã được bình xét: không thể mở lại để tự chấm.")
+    if sheet.scores.filter(stage__in=["review", "second_review"]).exists():
+        # Reviews were given on the self scores as submitted; they are never thrown away.
+        raise RuleViolation("Đã có điểm bình xét trên bảng điểm này: không thể mở lại để tự chấm.")
     before = audit.snapshot(sheet)
     if sheet.status == SheetStatus.SUBMITTED:
         sheet.move_to(SheetStatus.DRAFT)

@@ -37,6 +37,7 @@ class Row:
     total: Decimal
     maximum: Decimal
     percent: Decimal
+    exact_percent: Decimal
     self_total: Decimal | None
     deductions: Decimal
     bonus: Decimal
@@ -127,6 +128,7 @@ def rank(period: Period, *, provisional: bool = False) -> Ranking:
                 total=sheet.final_total if final_sheet else final.total,
                 maximum=sheet.final_max if final_sheet else final.maximum,
                 percent=final.percent or ZERO,
+                exact_percent=final.exact_percent or ZERO,
                 self_total=mine.total,
                 deductions=final.deductions,
                 bonus=final.bonus,
@@ -137,13 +139,13 @@ def rank(period: Period, *, provisional: bool = False) -> Ranking:
             )
         )
     rows.sort(key=lambda r: sort_key(r.name))
-    rows.sort(key=lambda r: [r.percent] + [r.key(c) for c in tie_breaks], reverse=True)
+    rows.sort(key=lambda r: [r.exact_percent] + [r.key(c) for c in tie_breaks], reverse=True)
     for index, row in enumerate(rows):
         if index == 0:
             row.rank = 1
             continue
         above = rows[index - 1]
-        if row.percent != above.percent:
+        if row.exact_percent != above.exact_percent:
             row.rank = index + 1
             row.decided_by = gettext("Tỷ lệ điểm")
             continue

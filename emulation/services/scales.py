@@ -154,6 +154,14 @@ def _check_node(
     if floor_percent is not None and not 0 <= floor_percent <= 100:
         raise RuleViolation("Tỷ lệ tối thiểu phải từ 0 đến 100%.", field="floor_percent")
     if section != Section.REGULAR:
+        # Bonus and deduction leaves are capped one by one and, for bonus, by the sheet's
+        # cap; each leaf stays within its group's maximum.
+        if parent is not None and max_points > parent.max_points:
+            raise RuleViolation(
+                f"Điểm tối đa ({pts(max_points)}) vượt điểm tối đa của {parent.number} "
+                f"({pts(parent.max_points)}).",
+                field="max_points",
+            )
         return
     if parent is not None and parent.scale_id == scale.pk:
         siblings = _siblings_sum(scale, parent, node)
@@ -262,6 +270,17 @@ def update_criterion(criterion: Criterion, *, actor, **changes) -> Criterion:
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise RuleViolation(f"Không sửa được trường {', '.join(sorted(unknown))}.")
+    scoring = {"max_points", "method", "step", "target_code", "floor_percent"}
+    if scoring & set(changes) and criterion.scores.exists():
+        changed = [
+            name for name in scoring & set(changes) if getattr(criterion, name) != changes[name]
+        ]
+        if changed:
+            raise RuleViolation(
+                f"Tiêu chí {criterion.number} đã có điểm chấm: không đổi điểm tối đa hay cách "
+                "chấm. Hãy tạo phiên bản mới của thang điểm.",
+                code="frozen",
+            )
     before = audit.snapshot(criterion)
     for name, value in changes.items():
         setattr(criterion, name, value.strip() if isinstance(value, str) else value)
@@ -395,8 +414,17 @@ def new_version(scale: Scale, *, actor, reason: str) -> Scale:
                 audit.record(actor, AuditEntry.Action.DELETE, score, before=audit.snapshot(score))
                 score.delete()
             else:
+                moved_from = audit.snapshot(score, ["criterion"])
                 score.criterion = target
                 score.save(update_fields=["criterion"])
+                audit.record(
+                    actor,
+                    AuditEntry.Action.UPDATE,
+                    score,
+                    before=moved_from,
+                    after=audit.snapshot(score, ["criterion"]),
+                    reason=reason,
+                )
         sheet.scale = copy
         sheet.save(update_fields=["scale"])
         audit.record(actor, AuditEntry.Action.UPDATE, sheet, before=before, reason=reason)

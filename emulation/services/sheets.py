@@ -84,6 +84,16 @@ def eligible_reviewers(sheet: ScoreSheet) -> list[Unit]:
     return [u for u in reviewer_units(sheet.period.emulation_year) if u.pk != sheet.unit_id]
 
 
+def _lock(sheet: ScoreSheet) -> ScoreSheet:
+    """Re-read the sheet's state under a row lock (PostgreSQL; SQLite serializes writes
+    anyway), so two requests cannot both act on a state only one of them saw."""
+    current = (
+        ScoreSheet.objects.select_for_update().only("status", "reopened_until").get(pk=sheet.pk)
+    )
+    sheet.status, sheet.reopened_until = current.status, current.reopened_until
+    return sheet
+
+
 # ---------------------------------------------------------------- opening sheets
 
 
@@ -260,6 +270,7 @@ def set_self_score(
     day: datetime.date | None = None,
 ) -> Score:
     """Tự chấm one leaf (its points, or "not applicable" with the reason)."""
+    _lock(sheet)
     points = as_points(points)
     check_unit_can_write(sheet, day)
     if sheet.status != SheetStatus.DRAFT:
@@ -286,6 +297,7 @@ def missing_self_scores(
 @transaction.atomic
 def submit(sheet: ScoreSheet, *, actor, day: datetime.date | None = None) -> ScoreSheet:
     """Nộp bảng điểm: every hand-scored regular leaf needs a self score or "not applicable"."""
+    _lock(sheet)
     check_unit_can_write(sheet, day)
     missing = missing_self_scores(sheet)
     if missing:
@@ -312,6 +324,7 @@ def set_review_score(
     stage: str = Stage.REVIEW,
 ) -> Score:
     """One reviewer's score of one leaf, in the first or the second review."""
+    _lock(sheet)
     points = as_points(points)
     check_open(sheet.period.emulation_year)
     if reviewer.pk == sheet.unit_id:
@@ -390,6 +403,7 @@ def _check_review_complete(sheet: ScoreSheet, stage: str) -> None:
 @transaction.atomic
 def complete_review(sheet: ScoreSheet, *, actor) -> ScoreSheet:
     """Kết thúc bình xét lần 1 (every eligible reviewer scored every hand-scored leaf)."""
+    _lock(sheet)
     check_open(sheet.period.emulation_year)
     if sheet.status != SheetStatus.SUBMITTED:
         raise RuleViolation("Chỉ kết thúc bình xét bảng điểm đã nộp.", code="state")
@@ -412,6 +426,7 @@ def explain(
     points: Decimal | None = None,
 ) -> Score:
     """Giải trình one disputed criterion: the unit's reasons (and the points it asks for)."""
+    _lock(sheet)
     points = as_points(points)
     check_open(sheet.period.emulation_year)
     if sheet.status != SheetStatus.REVIEWED:
@@ -431,6 +446,8 @@ def explain(
 
 @transaction.atomic
 def submit_explanation(sheet: ScoreSheet, *, actor) -> ScoreSheet:
+    """Nộp giải trình: the disputed criteria go to the second review."""
+    _lock(sheet)
     check_open(sheet.period.emulation_year)
     if sheet.status != SheetStatus.REVIEWED:
         raise RuleViolation("Chỉ nộp giải trình sau bình xét lần 1.", code="state")
@@ -443,12 +460,22 @@ def submit_explanation(sheet: ScoreSheet, *, actor) -> ScoreSheet:
 @transaction.atomic
 def finalize(sheet: ScoreSheet, *, actor) -> ScoreSheet:
     """Chốt kết quả: the final layer is written once, with the aggregation used."""
+    _lock(sheet)
     emulation_year = sheet.period.emulation_year
     check_open(emulation_year)
     if sheet.status == SheetStatus.EXPLAINED:
         _check_review_complete(sheet, Stage.SECOND_REVIEW)
     elif sheet.status != SheetStatus.REVIEWED:
         raise RuleViolation("Chỉ chốt bảng điểm đã bình xét.", code="state")
+    if emulation_year.aggregation == "standardized":
+        waiting = sheet.period.sheets.filter(
+            status__in=[SheetStatus.DRAFT, SheetStatus.SUBMITTED]
+        ).count()
+        if waiting:
+            raise RuleViolation(
+                f"Tổng hợp chuẩn hóa so sánh mọi người chấm trong kỳ: còn {waiting} bảng điểm "
+                "chưa bình xét xong lần 1, chưa thể chốt."
+            )
     result = view(sheet)
     unknown = [line.criterion.number for line in result.lines if line.proposed is None]
     if unknown:
@@ -487,6 +514,7 @@ def finalize(sheet: ScoreSheet, *, actor) -> ScoreSheet:
 def attach_evidence(sheet: ScoreSheet, criterion: Criterion, upload, *, actor) -> Evidence:
     """Tài liệu kiểm chứng: attached to the self score while self-assessing (within the
     period), or to the explanation while explaining."""
+    _lock(sheet)
     if sheet.status == SheetStatus.DRAFT:
         check_unit_can_write(sheet)
         stage = Stage.SELF
@@ -586,10 +614,16 @@ class Totals:
         return self.regular + self.bonus - self.deductions
 
     @property
-    def percent(self) -> Decimal | None:
+    def exact_percent(self) -> Decimal | None:
+        """Unrounded, for ranking: 66,67 and 60/90 are not a tie."""
         if not self.maximum:
             return None
-        return targets.quantize(self.total / self.maximum * HUNDRED)
+        return self.total / self.maximum * HUNDRED
+
+    @property
+    def percent(self) -> Decimal | None:
+        exact = self.exact_percent
+        return None if exact is None else targets.quantize(exact)
 
 
 def total_of(lines: list[Line], cell_of, bonus_cap: Decimal, total_max: Decimal) -> Totals:

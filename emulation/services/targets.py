@@ -4,7 +4,8 @@ Rules (all arithmetic in Decimal; percentages rounded half up to 2 decimals, the
 officials write them: 243/240 → 101,25%):
 - count target: attainment = actual / planned × 100; met when actual ≥ planned;
 - percentage threshold ("trên 90% đảng viên ..."): the actual rate is compared with the
-  threshold; attainment = actual rate / threshold × 100; met when the rate reaches it;
+  threshold; attainment = actual rate / threshold × 100; met when the rate is above it
+  ("trên" is strictly above: exactly 90% does not meet "trên 90%");
 - minimum ("ít nhất 1"): met when actual ≥ planned; attainment as for a count;
 - yes/no: actual 1 (có) or 0 (không); attainment 100% or 0%;
 - a criterion scored from a target ("target" method) gets full points at ≥ 100%,
@@ -54,6 +55,8 @@ def is_met(kind: str, planned: Decimal, actual: Decimal | None) -> bool | None:
         return None
     if kind == TargetKind.YES_NO:
         return actual >= 1
+    if kind == TargetKind.PERCENT:
+        return actual > planned  # "trên 90%": above it, as commendation's roll-ups read it
     return actual >= planned
 
 
@@ -118,6 +121,24 @@ def derived_points(
     return result
 
 
+def check_target_open(emulation_year: EmulationYear, unit_id: int) -> None:
+    """A target feeds the unit's score sheet: once a sheet of the unit has been submitted
+    its targets are part of what was submitted, and change only if the sheet is reopened."""
+    from emulation.models import ScoreSheet, SheetStatus
+
+    submitted = (
+        ScoreSheet.objects.filter(period__emulation_year=emulation_year, unit_id=unit_id)
+        .exclude(status=SheetStatus.DRAFT)
+        .exists()
+    )
+    if submitted:
+        raise RuleViolation(
+            "Bảng điểm của đơn vị đã nộp: chỉ tiêu và kết quả đã chốt theo bảng điểm. "
+            "Đề nghị Cụm trưởng mở lại bảng điểm nếu cần sửa.",
+            code="locked",
+        )
+
+
 @transaction.atomic
 def set_target(
     emulation_year: EmulationYear,
@@ -133,6 +154,7 @@ def set_target(
     """Create or change a unit's target (giao chỉ tiêu)."""
     planned = parse_decimal(planned, field="planned")
     check_open(emulation_year)
+    check_target_open(emulation_year, unit.pk)
     if not emulation_year.participants.filter(unit=unit).exists():
         raise RuleViolation(f"{unit} không tham gia năm thi đua này.", field="unit")
     if kind not in TargetKind.values:
@@ -166,6 +188,7 @@ def record_actual(target: Target, actual: Decimal | None, *, actor) -> Target:
     """Báo cáo kết quả thực hiện of a target."""
     actual = parse_decimal(actual, field="actual")
     check_open(target.emulation_year)
+    check_target_open(target.emulation_year, target.unit_id)
     if actual is not None and actual < 0:
         raise RuleViolation("Kết quả thực hiện không được âm.", field="actual")
     if target.kind == TargetKind.PERCENT and actual is not None and actual > HUNDRED:

@@ -11,9 +11,8 @@ from decimal import Decimal as D
 from django.test import SimpleTestCase, override_settings
 
 from core.test import ThiDuaTestCase
-from emulation.models import Aggregation, Criterion, Method, PeriodKind, Score, Section
+from emulation.models import Aggregation, Criterion, Method, PeriodKind, Score, Section, Target
 from emulation.services import aggregation, cycle, scales, sheets
-from emulation.services import targets as target_services
 from emulation.testing import DURING, make_world, review, self_assess
 from organizations.models import ClusterLeadership, Position
 from organizations.testing import make_cast
@@ -237,14 +236,20 @@ class CrossReviewAggregationTests(ThiDuaTestCase):
         cell = sheets.line_of(self.world.sheet(self.thai_binh), self.leaf).review
         self.assertEqual(cell.points, D("20.5"))  # 82 / 4
 
-    def test_a_final_sheet_keeps_the_aggregation_it_was_finalized_with(self):
-        target = self.world.year.targets.get(unit=self.thai_binh, code="ket-nap")
-        target_services.record_actual(target, D(243), actor=self.world.cast.admin)
+    def test_a_final_sheet_keeps_the_aggregation_and_the_year_cannot_switch_after_it(self):
+        # The actual as reported before submission (setUp submitted every sheet, after
+        # which targets are locked): written directly, not through the service.
+        Target.objects.filter(
+            emulation_year=self.world.year, unit=self.thai_binh, code="ket-nap"
+        ).update(actual=D(243))
         self.review_21([25, 22, 20, 15])
         sheet = self.world.sheet(self.thai_binh)
         sheets.complete_review(sheet, actor=self.world.cast.admin)
         sheets.finalize(sheet, actor=self.world.cast.admin)
-        cycle.set_rules(self.world.year, aggregation=Aggregation.MEAN, actor=self.world.cast.admin)
+        with self.assertRefused("không đổi cách tổng hợp"):
+            cycle.set_rules(
+                self.world.year, aggregation=Aggregation.MEAN, actor=self.world.cast.admin
+            )
         sheet = self.world.sheet(self.thai_binh)
         self.assertEqual(sheet.aggregation, Aggregation.TRIMMED)
         line = sheets.line_of(sheet, self.leaf)

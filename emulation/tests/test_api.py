@@ -398,9 +398,18 @@ class ReviewerIdentityTests(EmulationApiTestCase):
         line = next(line for line in body["lines"] if line["number"] == number)
         return line, body
 
-    def test_the_reviewed_unit_sees_the_aggregate_but_not_who_gave_what(self):
+    def test_the_reviewed_unit_sees_the_aggregate_once_the_round_closes_never_who_gave_what(
+        self,
+    ):
+        # During the round an aggregate would give away the marks given so far.
         line, body = self.reviews_of(self.member)
+        self.assertEqual(line["reviews"], [])
+        self.assertIsNone(line["review"])
+        self.assertIsNone(body["review_totals"])
 
+        with time_machine.travel(AFTER):
+            sheets.complete_review(self.sheet(self.thai_binh), actor=self.admin)
+        line, body = self.reviews_of(self.member)
         self.assertEqual(line["reviews"], [])
         self.assertEqual(line["review"], {"points": "20.50", "applicable": True})
         self.assertFalse(body["access"]["see_reviewers"])
@@ -455,7 +464,8 @@ class CrossReviewIdentityTests(EmulationApiTestCase):
             [(r["reviewer_id"], r["points"]) for r in line["reviews"]],
             [(self.bac_ninh.pk, "20.00")],
         )
-        self.assertEqual(line["review"]["points"], "19.50")
+        # Neither the others' marks nor their aggregate (19,5) before publication.
+        self.assertIsNone(line["review"])
         self.assertEqual(body["access"]["review_as"], [self.bac_ninh.pk])
         self.assertFalse(body["access"]["manage"])
 
@@ -744,7 +754,8 @@ class OwnSheetTests(EmulationApiTestCase):
 
         line = next(line for line in body["lines"] if line["number"] == "2.1")
         self.assertEqual(line["reviews"], [])
-        self.assertEqual(line["review"]["points"], "20.00")
+        # The round is still open: with one deputy reviewing, an aggregate would be its mark.
+        self.assertIsNone(line["review"])
         self.assertFalse(body["access"]["see_reviewers"])
         self.assertTrue(body["access"]["manage"])
         self.assertEqual({e["stage"] for e in history}, {"self"})

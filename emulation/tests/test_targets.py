@@ -42,9 +42,11 @@ class AttainmentTests(SimpleTestCase):
         self.assertIsNone(is_met(TargetKind.COUNT, D(240), None))
         self.assertIsNone(points_from_attainment(Criterion(max_points=D(30)), None))
 
-    def test_a_percentage_threshold_is_met_at_and_above_it_not_below(self):
+    def test_a_percentage_threshold_is_met_only_above_it(self):
+        """"Trên 90%" reads strictly above: exactly 90% does not meet it."""
         # "trên 90% đảng viên hoàn thành tốt nhiệm vụ trở lên"
-        self.assertTrue(is_met(TargetKind.PERCENT, D(90), D(90)))
+        self.assertFalse(is_met(TargetKind.PERCENT, D(90), D(90)))
+        self.assertTrue(is_met(TargetKind.PERCENT, D(90), D("90.01")))
         self.assertTrue(is_met(TargetKind.PERCENT, D(90), D("92.4")))
         self.assertFalse(is_met(TargetKind.PERCENT, D(90), D("89.99")))
         self.assertEqual(attainment(TargetKind.PERCENT, D(90), D(90)), D(100))

@@ -20,6 +20,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.audit import history
 from core.models import AuditEntry
 from core.test import ThiDuaTestCase
 from emulation.models import (
@@ -436,10 +437,18 @@ class YearPageTests(SetupPageTestCase):
         self.login(self.cast.department_officer)
         url = reverse("emulation:period_dates", args=[self.world.period.pk])
 
+        # The due date (10/12/2021) has passed: extending it for everyone needs a reason.
         self.client.post(url, {"opens_on": "01/11/2021", "due_on": "15/12/2021"})
+        self.world.period.refresh_from_db()
+        self.assertEqual(self.world.period.due_on.isoformat(), "2021-12-10")
+
+        self.client.post(
+            url, {"opens_on": "01/11/2021", "due_on": "15/12/2021", "reason": "Lũ lụt tháng 12"}
+        )
 
         self.world.period.refresh_from_db()
         self.assertEqual(self.world.period.due_on.isoformat(), "2021-12-15")
+        self.assertEqual(history(self.world.period)[0].reason, "Lũ lụt tháng 12")
 
     def test_a_due_date_before_the_opening_is_refused_with_the_message(self):
         self.login(self.cast.department_officer)
@@ -1269,6 +1278,8 @@ class RankingPageTests(SetupPageTestCase):
         # year again (get_year_for_user), 5 the user's roles (cached on the user).
         # services.ranking.rank: 6 names of the units, 7 the sheets, then once for the whole
         # period (shared cache of sheets.view): 8 the criteria, 9 the year's targets, 10 every
-        # score of the period. Nothing per sheet: five units or fifteen cost the same.
-        with self.assertNumQueries(10):
+        # score of the period; 11 the year's participants (does the user compete itself? a
+        # competing head does not get the provisional ranking). Nothing per sheet: five units
+        # or fifteen cost the same.
+        with self.assertNumQueries(11):
             self.client.get(self.ranking_url())

@@ -799,7 +799,9 @@ def period_detail(request, pk: int):
                 "sheet": sheet,
                 "name": names.get(sheet.unit_id, ""),
                 "visible": visible,
-                "percent": _percent(sheet.final_total, sheet.final_max) if visible else None,
+                "percent": _percent(sheet.final_total, sheet.final_max)
+                if visible and permissions.can_see_results(user, sheet)
+                else None,
             }
         )
     rows.sort(key=lambda row: sort_key(row["name"]))
@@ -808,6 +810,7 @@ def period_detail(request, pk: int):
         "emulation_year": emulation_year,
         "rows": rows,
         "can_manage": can_manage,
+        "whole_period": permissions.sees_whole_period(user, emulation_year),
         "writable": can_manage and not emulation_year.is_closed,
         "finals": sum(1 for s in sheets if s.status == SheetStatus.FINAL),
         "ranking_visible": can_manage or period.is_published,
@@ -856,7 +859,8 @@ def ranking_page(request, pk: int):
     can_manage = permissions.can_manage_year(request.user, period.emulation_year)
     # Xếp hạng tạm tính: managers follow the review as it happens (latest layer of every
     # cell); members only ever see the published final ranking.
-    provisional = can_manage and request.GET.get("tam-tinh") == "1"
+    whole_period = permissions.sees_whole_period(request.user, period.emulation_year)
+    provisional = whole_period and request.GET.get("tam-tinh") == "1"
     result = ranking.rank(period, provisional=provisional)
     rows = [
         {
@@ -884,6 +888,7 @@ def ranking_page(request, pk: int):
         "tie_breaks": [ranking.tie_break_label(code) for code in result.tie_breaks],
         "can_manage": can_manage,
         "provisional": provisional,
+        "whole_period": whole_period,
     }
     return render(request, "emulation/ranking.html", context)
 
@@ -894,6 +899,11 @@ def period_summary_xlsx(request, pk: int):
     from emulation import excel
 
     period = permissions.get_period_for_user(request.user, pk, write=True)
+    if not (
+        period.is_published or permissions.sees_whole_period(request.user, period.emulation_year)
+    ):
+        # A competing cluster head would read the review of its own sheet under way.
+        raise Http404
     content = _as_bytes(excel.export_summary(period))
     filename = f"tong-hop-{period.get_kind_display()}-{period.emulation_year.year}.xlsx"
     return _attachment(content, XLSX, _ascii_slug(filename))

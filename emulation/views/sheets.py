@@ -163,12 +163,8 @@ def _context(request, sheet: ScoreSheet, reviewer_pk: int | None = None) -> dict
     my_reviewer_units = permissions.reviewer_units_for(user, emulation_year)
     own_reviewer_ids = {u.pk for u in my_reviewer_units}
     show_reviewers = permissions.can_see_reviewers(user, sheet)
-    review_visible = status != SheetStatus.DRAFT and (
-        status != SheetStatus.SUBMITTED or show_reviewers
-    )
-    second_visible = status == SheetStatus.FINAL or show_reviewers
-    # The provisional result follows the second round once it opens: hidden like it.
-    result_visible = show_reviewers or status in (SheetStatus.REVIEWED, SheetStatus.FINAL)
+    layers = permissions.visible_layers(user, sheet)
+    review_visible, second_visible, result_visible = layers.review, layers.second, layers.result
 
     locked = cycle.is_locked(sheet, today)
     not_yet_open = today < period.opens_on
