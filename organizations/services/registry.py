@@ -93,7 +93,8 @@ def resolve(unit: Unit, day: datetime.date) -> list[Unit]:
 
     Hải Dương as of 01/07/2025 resolves to Hải Phòng.
     """
-    if unit.version_on(day):
+    # Read afresh: ``unit`` may carry versions prefetched before a later event ended it.
+    if UnitVersion.objects.filter(unit=unit).filter(covering(day)).exists():
         return [unit]
     carriers: list[Unit] = []
     for successor, link in successors(unit):
