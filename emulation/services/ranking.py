@@ -28,6 +28,7 @@ from emulation.services import sheets as sheet_services
 from organizations.models import UnitVersion
 
 ZERO = Decimal(0)
+FINAL_STAGES = ("self", "final")
 
 
 @dataclass
@@ -118,7 +119,11 @@ def rank(period: Period, *, provisional: bool = False) -> Ranking:
             pending.append(sheet)
             if not provisional:
                 continue
-        result = sheet_services.view(sheet, profiles_cache=cache)
+        # A final sheet ranks on its final layer (and its self layer for the closeness
+        # tie-break): no need to read every reviewer's marks.
+        result = sheet_services.view(
+            sheet, profiles_cache=cache, stages=() if provisional else FINAL_STAGES
+        )
         final = result.proposed_totals if final_sheet else result.totals(_provisional_cell)
         mine = result.self_totals
         rows.append(

@@ -695,17 +695,23 @@ def _group_profiles(sheet: ScoreSheet, stage: str):
     return aggregation.profiles(scores)
 
 
-def view(sheet: ScoreSheet, *, profiles_cache: dict | None = None) -> SheetView:
+def view(
+    sheet: ScoreSheet, *, profiles_cache: dict | None = None, stages: tuple[str, ...] = ()
+) -> SheetView:
     """Every layer of every leaf of a sheet, aggregated with the year's method (or, once
     final, the method recorded on the sheet). ``profiles_cache`` is shared when viewing
     many sheets of a period: it then also holds the scale, the targets and every score of
-    the period, read once."""
+    the period, read once. ``stages`` limits the layers read (ranking final sheets needs
+    only the self and final layers, not every reviewer's marks)."""
     cache = profiles_cache if profiles_cache is not None else {}
     emulation_year = sheet.period.emulation_year
     if profiles_cache is None:
         nodes = scales.criteria(sheet.scale)
         year_targets = None
-        scores = list(sheet.scores.all().select_related("reviewer"))
+        scores_qs = sheet.scores.all()
+        if stages:
+            scores_qs = scores_qs.filter(stage__in=stages)
+        scores = list(scores_qs.select_related("reviewer"))
     else:
         key = ("nodes", sheet.scale_id)
         if key not in cache:
@@ -715,12 +721,13 @@ def view(sheet: ScoreSheet, *, profiles_cache: dict | None = None) -> SheetView:
         if key not in cache:
             cache[key] = list(Target.objects.filter(emulation_year=emulation_year))
         year_targets = cache[key]
-        key = ("scores", sheet.period_id)
+        key = ("scores", sheet.period_id, stages)
         if key not in cache:
             grouped: dict[int, list[Score]] = {}
-            for score in Score.objects.filter(sheet__period_id=sheet.period_id).select_related(
-                "reviewer"
-            ):
+            found = Score.objects.filter(sheet__period_id=sheet.period_id)
+            if stages:
+                found = found.filter(stage__in=stages)
+            for score in found.select_related("reviewer"):
                 grouped.setdefault(score.sheet_id, []).append(score)
             cache[key] = grouped
         scores = cache[key].get(sheet.pk, [])
