@@ -43,7 +43,7 @@ class AttainmentTests(SimpleTestCase):
         self.assertIsNone(points_from_attainment(Criterion(max_points=D(30)), None))
 
     def test_a_percentage_threshold_is_met_only_above_it(self):
-        """"Trên 90%" reads strictly above: exactly 90% does not meet it."""
+        """ "Trên 90%" reads strictly above: exactly 90% does not meet it."""
         # "trên 90% đảng viên hoàn thành tốt nhiệm vụ trở lên"
         self.assertFalse(is_met(TargetKind.PERCENT, D(90), D(90)))
         self.assertTrue(is_met(TargetKind.PERCENT, D(90), D("90.01")))
