@@ -1,9 +1,34 @@
+from commendation.models.awards import (
+    Award,
+    Exclusion,
+    Form,
+    FormCategory,
+    Initiative,
+    Subject,
+)
 from commendation.models.classification import (
     Gender,
     ImportBatch,
     Person,
     PersonClassification,
     UnitClassification,
+)
+from commendation.models.council import (
+    Attendance,
+    Council,
+    CouncilMember,
+    CouncilSession,
+    Decision,
+    Tally,
+)
+from commendation.models.proposals import (
+    PROPOSAL_TRANSITIONS,
+    Attachment,
+    AttachmentKind,
+    Nominee,
+    Proposal,
+    ProposalStatus,
+    ProposalStep,
 )
 from commendation.models.rules import (
     LEVEL_ABBREVIATIONS,
@@ -15,6 +40,25 @@ from commendation.models.rules import (
 )
 
 __all__ = [
+    "PROPOSAL_TRANSITIONS",
+    "Attachment",
+    "AttachmentKind",
+    "Attendance",
+    "Award",
+    "Council",
+    "CouncilMember",
+    "CouncilSession",
+    "Decision",
+    "Exclusion",
+    "Form",
+    "FormCategory",
+    "Initiative",
+    "Nominee",
+    "Proposal",
+    "ProposalStatus",
+    "ProposalStep",
+    "Subject",
+    "Tally",
     "LEVEL_ABBREVIATIONS",
     "Confidence",
     "Disqualifier",
