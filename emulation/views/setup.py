@@ -609,51 +609,52 @@ def _pledge_of(emulation_year: EmulationYear) -> Pledge:
     return pledge
 
 
-@require_POST
-def pledge_create(request, pk: int):
+def _pledge_action(request, pk: int, form_class, form_name: str, action, done: str):
+    """Parse the form, run one pledge service, and come back to the pledge page (or show
+    the form again with the refusal)."""
     emulation_year = permissions.get_year_for_user(request.user, pk, write=True)
-    form = forms.PledgeForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            pledges.create_pledge(emulation_year, actor=request.user, **form.cleaned_data)
+            action(emulation_year, actor=request.user, **form.cleaned_data)
         except RuleViolation as exc:
             _form_error(form, exc)
         else:
-            messages.success(request, _("Đã tạo giao ước thi đua."))
+            messages.success(request, done)
             return redirect("emulation:pledge", emulation_year.pk)
-    return _render_pledge(request, emulation_year, pledge_form=form)
+    return _render_pledge(request, emulation_year, **{form_name: form})
+
+
+@require_POST
+def pledge_create(request, pk: int):
+    return _pledge_action(
+        request,
+        pk,
+        forms.PledgeForm,
+        "pledge_form",
+        pledges.create_pledge,
+        _("Đã tạo giao ước thi đua."),
+    )
 
 
 @require_POST
 def pledge_group_add(request, pk: int):
-    emulation_year = permissions.get_year_for_user(request.user, pk, write=True)
-    pledge = _pledge_of(emulation_year)
-    form = forms.TaskGroupForm(request.POST)
-    if form.is_valid():
-        try:
-            pledges.add_task_group(pledge, actor=request.user, **form.cleaned_data)
-        except RuleViolation as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, _("Đã thêm nhóm nhiệm vụ."))
-            return redirect("emulation:pledge", emulation_year.pk)
-    return _render_pledge(request, emulation_year, group_form=form)
+    def add(emulation_year, **data):
+        return pledges.add_task_group(_pledge_of(emulation_year), **data)
+
+    return _pledge_action(
+        request, pk, forms.TaskGroupForm, "group_form", add, _("Đã thêm nhóm nhiệm vụ.")
+    )
 
 
 @require_POST
 def pledge_sign(request, pk: int):
-    emulation_year = permissions.get_year_for_user(request.user, pk, write=True)
-    pledge = _pledge_of(emulation_year)
-    form = forms.SignForm(request.POST)
-    if form.is_valid():
-        try:
-            pledges.sign_pledge(pledge, actor=request.user, **form.cleaned_data)
-        except RuleViolation as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, _("Đã ghi nhận ký kết giao ước."))
-            return redirect("emulation:pledge", emulation_year.pk)
-    return _render_pledge(request, emulation_year, sign_form=form)
+    def sign(emulation_year, **data):
+        return pledges.sign_pledge(_pledge_of(emulation_year), **data)
+
+    return _pledge_action(
+        request, pk, forms.SignForm, "sign_form", sign, _("Đã ghi nhận ký kết giao ước.")
+    )
 
 
 def pledge_docx(request, pk: int):
