@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("organizations.urls")),
     path("", include("emulation.urls")),
+    path("", include("commendation.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -7,7 +7,7 @@ from organizations import demo
 class Command(BaseCommand):
     help = (
         "Nạp dữ liệu minh họa (đơn vị, sáp nhập 2025, cụm thi đua, tài khoản, năm thi đua 2021 "
-        "của Cụm 2). Chạy lại không sao."
+        "của Cụm 2, xếp loại chất lượng Hưng Yên 2017–2025). Chạy lại không sao."
     )
 
     def handle(self, *args, **options):
@@ -28,6 +28,21 @@ class Command(BaseCommand):
             self.stdout.write(
                 "Thi đua Cụm 2 năm nay: đã nạp năm đang diễn ra (kỳ tổng kết đang mở)."
             )
+        # The project's one demo loader sits above every app, so it may call commendation
+        # (imported here: emulation itself never depends on commendation).
+        from commendation import demo as commendation_demo
+        from core.templatetags.vn import format_number
+
+        classification = commendation_demo.load_all()
+        self.stdout.write(
+            f"Xếp loại chất lượng Hưng Yên 2017–{classification['scored_year']}: "
+            f"{'đã nạp' if classification['loaded'] else 'đã có sẵn'}; "
+            f"{format_number(classification['people'])} đảng viên, "
+            f"{format_number(classification['person_results'])} kết quả cá nhân, "
+            f"{format_number(classification['unit_results'])} kết quả tập thể; xã "
+            f"{classification['over_quota_commune']} vượt tỷ lệ HTXSNV năm "
+            f"{classification['scored_year']}."
+        )
         self.stdout.write(f"Tài khoản minh họa (mật khẩu: {demo.DEMO_PASSWORD}):")
         for username, description in result["users"]:
             self.stdout.write(f"  {username:<10} {description}")
