@@ -81,21 +81,33 @@ class ImportBatch(models.Model):
 
 
 class PersonClassification(models.Model):
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="classifications")
+    # Foreign keys without their own indexes: (person, year) and (unit, year) cover the
+    # lookups, and every extra index slows the national import (BENCHMARKS.md).
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="classifications", db_index=False
+    )
     year = models.PositiveSmallIntegerField(_("năm"))
     unit = models.ForeignKey(
         "organizations.Unit",
         verbose_name=_("đơn vị (khi xếp loại)"),
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     level = models.PositiveSmallIntegerField(_("mức xếp loại"), choices=Level)
     exemplary = models.BooleanField(_("tiêu biểu"), default=False)
     score = models.DecimalField(_("điểm"), max_digits=5, decimal_places=2, null=True, blank=True)
-    rule_set = models.ForeignKey("commendation.RuleSet", on_delete=models.PROTECT, related_name="+")
+    rule_set = models.ForeignKey(
+        "commendation.RuleSet", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     group = models.CharField(_("nhóm so sánh"), max_length=40, blank=True)
     batch = models.ForeignKey(
-        ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        ImportBatch,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
 
     class Meta:

@@ -32,7 +32,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connection
+from django.db import connection, models
 
 from commendation.models import Level, PersonClassification, UnitClassification
 from core.templatetags.vn import format_points
@@ -62,7 +62,7 @@ class TargetCheck:
 
 @dataclass
 class RollupRow:
-    unit: Unit
+    unit: Unit | None  # None on the national total row
     name: str
     depth: int  # 0 for the root
     total: int  # number of results in the subtree
@@ -313,3 +313,82 @@ def units_rollup(
         target_what="tổ chức cơ sở đảng",
         thresholds=thresholds,
     )
+
+
+def national_people_rollup(
+    year: int, *, thresholds: dict[str, Decimal] | None = None
+) -> list[RollupRow]:
+    """Members' levels for ``year`` per top-level unit (each province with everything under
+    it), then the national total as the last row (``unit`` None). For the national view
+    only: three queries whatever the size — the parent map of the units on 31 December,
+    one ``GROUP BY unit, level`` over the year's results, and the provinces' names — with
+    the climb to the top done over the units in Python (~56,000 nationally), never over
+    the rows. Drill down with ``people_rollup``."""
+    limits = _thresholds(thresholds)
+    day = datetime.date(year, 12, 31)
+    parent_of: dict[int, int | None] = {}
+    for unit_id, parent_id in (
+        UnitVersion.objects.filter(valid_from__lte=day)
+        .exclude(valid_to__lt=day)
+        .values_list("unit_id", "parent_id")
+    ):
+        parent_of.setdefault(unit_id, parent_id)
+    top_of: dict[int, int] = {}
+
+    def top(unit_id: int) -> int:
+        path = []
+        current = unit_id
+        while current not in top_of:
+            path.append(current)
+            parent = parent_of.get(current)
+            if parent is None or len(path) > MAX_DEPTH:
+                top_of[current] = current
+                break
+            current = parent
+        root = top_of[current]
+        for pk in path:
+            top_of[pk] = root
+        return root
+
+    totals: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    rows_of_year = (
+        PersonClassification.objects.filter(year=year)
+        .values_list("unit_id", "level")
+        .annotate(n=models.Count("id"))
+        .order_by()
+    )
+    for unit_id, level, n in rows_of_year:
+        totals[top(unit_id)][int(level)] += n
+    names = {
+        v.unit_id: v.short_name or v.name
+        for v in UnitVersion.objects.filter(unit_id__in=list(totals), valid_from__lte=day)
+        .exclude(valid_to__lt=day)
+        .select_related("unit")
+    }
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=list(totals))}
+
+    def row(unit: Unit | None, name: str, counts: dict[int, int]) -> RollupRow:
+        counts = {level: counts.get(level, 0) for level in Level.values}
+        total = sum(counts.values())
+        good = counts[Level.EXCELLENT] + counts[Level.GOOD]
+        return RollupRow(
+            unit=unit,
+            name=name,
+            depth=0 if unit is None else 1,
+            total=total,
+            counts=counts,
+            percents={level: percent(n, total) for level, n in counts.items()},
+            good_or_better_percent=percent(good, total),
+            targets=[_target("đảng viên", limits[PERSON_GOOD_OR_BETTER], good, total)],
+        )
+
+    result = [
+        row(units[pk], names.get(pk, units[pk].code), counts)
+        for pk, counts in sorted(totals.items(), key=lambda item: sort_key(names.get(item[0], "")))
+    ]
+    nation: dict[int, int] = defaultdict(int)
+    for counts in totals.values():
+        for level, n in counts.items():
+            nation[level] += n
+    result.append(row(None, "Toàn quốc", nation))
+    return result

@@ -1,0 +1,346 @@
+"""The person registry (hồ sơ thành tích): one record per person with their classifications,
+titles and awards, initiatives and exclusions over the years, linked rather than copied.
+
+Rules:
+- an award received in the past is recorded with its source (decision number, date...),
+  against the version of the form in force that year; the subject (person or unit) must be
+  the form's; an award of the same form (any version), year and subject that is not revoked
+  is refused as a duplicate (a revoked one may be recorded again);
+- an initiative counts for one title or award only: an initiative already used is refused,
+  and so is another person's initiative or one recognized after the award's year;
+- an award is revoked with a reason, never deleted: the row stays, marked, and keeps its
+  initiative (a revoked award does not give the initiative back);
+- every write is one transaction with its audit entry; a refusal changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+
+from commendation.models import (
+    LEVEL_ABBREVIATIONS,
+    Award,
+    Exclusion,
+    Form,
+    Initiative,
+    Level,
+    Person,
+    PersonClassification,
+    Subject,
+)
+from commendation.services.eligibility import INITIATIVE_SCOPES, SCOPE_NAMES
+from commendation.services.rules import level_name
+from commendation.services.streaks import person_streak
+from core import audit
+from core.exceptions import RuleViolation
+from core.models import AuditEntry
+from core.text import name_key, normalize
+from organizations.models import Unit
+
+FIRST_YEAR = 1945
+SOURCE_MAX = Award._meta.get_field("source").max_length
+TITLE_MAX = Initiative._meta.get_field("title").max_length
+RECOGNIZED_BY_MAX = Initiative._meta.get_field("recognized_by").max_length
+
+
+def _this_year() -> int:
+    return timezone.localdate().year
+
+
+def _check_year(year: int, what: str) -> int:
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        raise RuleViolation(f"Năm {what} không hợp lệ.", field="year") from None
+    if not FIRST_YEAR <= year <= _this_year():
+        raise RuleViolation(
+            f"Năm {what} phải từ {FIRST_YEAR} đến năm hiện tại ({_this_year()}), không phải "
+            f"{year}.",
+            field="year",
+        )
+    return year
+
+
+def _use_text(award: Award) -> str:
+    return f"“{award.form.name}” năm {award.year}"
+
+
+def record_award(
+    form: Form,
+    year: int,
+    *,
+    person: Person | None = None,
+    unit: Unit | None = None,
+    actor,
+    source: str = "",
+    initiative: Initiative | None = None,
+) -> Award:
+    """Record a title or award received in the past (from outside this system's decisions),
+    with its ``source``. Refuses (with nothing saved) a missing source, a subject that is not
+    the form's, a form version not in force that year, a duplicate, and an initiative that is
+    not the person's, is later than the year, or was already used."""
+    source = normalize(source)
+    if not source:
+        raise RuleViolation(
+            "Ghi rõ nguồn (số, ngày quyết định khen thưởng hoặc văn bản) khi ghi nhận khen "
+            "thưởng từ trước.",
+            field="source",
+        )
+    if len(source) > SOURCE_MAX:
+        raise RuleViolation(f"Nguồn dài quá {SOURCE_MAX} ký tự.", field="source")
+    if (person is None) == (unit is None):
+        raise RuleViolation("Chọn đúng một cá nhân hoặc một tập thể được khen thưởng.")
+    if form.subject == Subject.PERSON and person is None:
+        raise RuleViolation(f"“{form.name}” chỉ tặng cho cá nhân.", field="person")
+    if form.subject == Subject.UNIT and unit is None:
+        raise RuleViolation(f"“{form.name}” chỉ tặng cho tập thể.", field="unit")
+    year = _check_year(year, "khen thưởng")
+    day = datetime.date(year, 12, 31)
+    if form.valid_from > day or (form.valid_to is not None and form.valid_to < day):
+        raise RuleViolation(
+            f"Phiên bản “{form.name}” ({form.citation}) không có hiệu lực năm {year}: chọn "
+            "phiên bản của năm đó.",
+            field="form",
+        )
+    if unit is not None and not (
+        Unit.objects.filter(pk=unit.pk).existing_during(datetime.date(year, 1, 1), day).exists()
+    ):
+        raise RuleViolation(f"Đơn vị “{unit}” không tồn tại trong năm {year}.", field="unit")
+    if initiative is not None and person is None:
+        raise RuleViolation("Sáng kiến chỉ gắn với khen thưởng cá nhân.", field="initiative")
+    with transaction.atomic():
+        same = Award.objects.filter(form__code=form.code, year=year, revoked_at__isnull=True)
+        same = same.filter(person=person) if person is not None else same.filter(unit=unit)
+        if same.exists():
+            who = person.full_name if person is not None else str(unit)
+            raise RuleViolation(
+                f"{who} đã có “{form.name}” năm {year} trong hồ sơ thành tích.", field="year"
+            )
+        if initiative is not None:
+            initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
+            if initiative.person_id != person.pk:
+                raise RuleViolation(
+                    f"Sáng kiến “{initiative.title}” không phải của {person.full_name}.",
+                    field="initiative",
+                )
+            if initiative.year > year:
+                raise RuleViolation(
+                    f"Sáng kiến “{initiative.title}” được công nhận năm {initiative.year}, sau "
+                    f"năm khen thưởng {year}.",
+                    field="initiative",
+                )
+            used = Award.objects.filter(initiative=initiative).select_related("form").first()
+            if used is not None:
+                raise RuleViolation(
+                    f"Sáng kiến “{initiative.title}” đã được dùng cho {_use_text(used)}: mỗi "
+                    "sáng kiến chỉ dùng cho một danh hiệu hoặc hình thức khen thưởng.",
+                    field="initiative",
+                )
+        try:
+            with transaction.atomic():
+                award = Award.objects.create(
+                    form=form,
+                    year=year,
+                    person=person,
+                    unit=unit,
+                    initiative=initiative,
+                    source=source,
+                )
+        except IntegrityError:
+            raise RuleViolation(
+                "Sáng kiến vừa được dùng cho khen thưởng khác: mỗi sáng kiến chỉ dùng một lần.",
+                field="initiative",
+            ) from None
+        audit.record(
+            actor,
+            AuditEntry.Action.CREATE,
+            award,
+            reason=f"Ghi nhận khen thưởng từ trước: {source}",
+        )
+    return award
+
+
+def record_initiative(
+    person: Person,
+    *,
+    title: str,
+    year: int,
+    scope: str,
+    actor,
+    recognized_by: str = "",
+) -> Initiative:
+    """Record a person's recognized initiative (sáng kiến) at a scope: "unit" (cơ sở),
+    "province" (cấp bộ, tỉnh) or "national" (toàn quốc). The same title twice in one year for
+    one person is refused."""
+    title = normalize(title)
+    recognized_by = normalize(recognized_by)
+    if not title:
+        raise RuleViolation("Nhập tên sáng kiến.", field="title")
+    if len(title) > TITLE_MAX:
+        raise RuleViolation(f"Tên sáng kiến dài quá {TITLE_MAX} ký tự.", field="title")
+    if len(recognized_by) > RECOGNIZED_BY_MAX:
+        raise RuleViolation(
+            f"Tên cơ quan công nhận dài quá {RECOGNIZED_BY_MAX} ký tự.", field="recognized_by"
+        )
+    if scope not in INITIATIVE_SCOPES:
+        names = ", ".join(f"{SCOPE_NAMES[s]} ({s})" for s in INITIATIVE_SCOPES)
+        raise RuleViolation(
+            f"Phạm vi ảnh hưởng “{scope}” không hợp lệ; chọn một trong: {names}.", field="scope"
+        )
+    year = _check_year(year, "công nhận sáng kiến")
+    with transaction.atomic():
+        Person.objects.select_for_update().filter(pk=person.pk).first()
+        key = name_key(title)
+        for existing in Initiative.objects.filter(person=person, year=year).only("title"):
+            if name_key(existing.title) == key:
+                raise RuleViolation(
+                    f"{person.full_name} đã có sáng kiến “{existing.title}” năm {year}.",
+                    field="title",
+                )
+        initiative = Initiative.objects.create(
+            person=person, title=title, year=year, scope=scope, recognized_by=recognized_by
+        )
+        audit.record(actor, AuditEntry.Action.CREATE, initiative)
+    return initiative
+
+
+def revoke_award(award: Award, *, reason: str, actor) -> Award:
+    """Revoke an award (thu hồi) with a reason. The row stays, marked; nothing is deleted."""
+    reason = normalize(reason)
+    if not reason:
+        raise RuleViolation("Ghi rõ lý do thu hồi.", field="reason")
+    with transaction.atomic():
+        award = Award.objects.select_for_update().select_related("form").get(pk=award.pk)
+        if award.revoked_at is not None:
+            raise RuleViolation(
+                f"“{award.form.name}” năm {award.year} đã bị thu hồi ngày "
+                f"{timezone.localtime(award.revoked_at):%d/%m/%Y}.",
+            )
+        fields = ["revoked_at", "revoked_reason", "revoked_by"]
+        before = audit.snapshot(award, fields)
+        award.revoked_at = timezone.now()
+        award.revoked_reason = reason
+        award.revoked_by = actor if getattr(actor, "pk", None) else None
+        award.save(update_fields=fields)
+        audit.record(
+            actor,
+            AuditEntry.Action.UPDATE,
+            award,
+            before=before,
+            after=audit.snapshot(award, fields),
+            reason=f"Thu hồi: {reason}",
+        )
+    return award
+
+
+def _unit_name(unit: Unit, year: int) -> str:
+    version = unit.version_on(datetime.date(year, 12, 31)) or unit.latest_version
+    return version.name if version else unit.code
+
+
+def _used_for(initiative: Initiative) -> Award | None:
+    try:
+        return initiative.used_for
+    except Award.DoesNotExist:
+        return None
+
+
+def dossier(person: Person) -> dict[str, Any]:
+    """The person's hồ sơ thành tích: classifications (year, level, the unit at the time, the
+    rule set), awards (revoked ones included and marked), initiatives (and what they were used
+    for), exclusions, and the streaks at HTXSNV and at HTTNV or better up to the last year
+    classified. Plain data for pages, documents and the API."""
+    with translation.override("vi"):
+        classifications = []
+        rows = (
+            PersonClassification.objects.filter(person=person)
+            .select_related("unit", "rule_set")
+            .prefetch_related("unit__versions")
+            .order_by("year")
+        )
+        for row in rows:
+            classifications.append(
+                {
+                    "year": row.year,
+                    "level": row.level,
+                    "level_name": level_name(row.level),
+                    "abbreviation": LEVEL_ABBREVIATIONS[Level(row.level)],
+                    "exemplary": row.exemplary,
+                    "score": row.score,
+                    "unit": row.unit,
+                    "unit_name": _unit_name(row.unit, row.year),
+                    "rule_set": f"Quy định {row.rule_set.code}",
+                }
+            )
+        awards = []
+        for award in (
+            Award.objects.filter(person=person)
+            .select_related("form", "decision", "initiative", "revoked_by")
+            .order_by("year", "form__name", "pk")
+        ):
+            label = f"{award.form.name} năm {award.year}"
+            if award.is_revoked:
+                label += f" (đã thu hồi ngày {timezone.localtime(award.revoked_at):%d/%m/%Y})"
+            awards.append(
+                {
+                    "award": award,
+                    "form": award.form,
+                    "code": award.form.code,
+                    "name": award.form.name,
+                    "year": award.year,
+                    "decision": award.decision.reference if award.decision_id else "",
+                    "source": award.source,
+                    "initiative": award.initiative.title if award.initiative_id else "",
+                    "revoked": award.is_revoked,
+                    "revoked_at": award.revoked_at,
+                    "revoked_reason": award.revoked_reason,
+                    "label": label,
+                }
+            )
+        initiatives = []
+        for item in (
+            Initiative.objects.filter(person=person)
+            .select_related("used_for__form")
+            .order_by("year", "pk")
+        ):
+            used = _used_for(item)
+            initiatives.append(
+                {
+                    "initiative": item,
+                    "title": item.title,
+                    "year": item.year,
+                    "scope": item.scope,
+                    "scope_name": SCOPE_NAMES.get(item.scope, item.scope),
+                    "recognized_by": item.recognized_by,
+                    "used_award": used,
+                    "used_for": f"{used.form.name} năm {used.year}" if used else "",
+                }
+            )
+        exclusions = [
+            {
+                "exclusion": item,
+                "kind": item.kind,
+                "kind_name": item.get_kind_display(),
+                "starts_on": item.starts_on,
+                "ends_on": item.ends_on,
+                "note": item.note,
+            }
+            for item in Exclusion.objects.filter(person=person).order_by("starts_on", "pk")
+        ]
+        until = classifications[-1]["year"] if classifications else _this_year()
+        streaks = {
+            "excellent": person_streak(person, level=Level.EXCELLENT, until_year=until),
+            "good": person_streak(person, level=Level.GOOD, until_year=until),
+        }
+    return {
+        "person": person,
+        "classifications": classifications,
+        "awards": awards,
+        "initiatives": initiatives,
+        "exclusions": exclusions,
+        "streaks": streaks,
+    }
