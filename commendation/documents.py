@@ -20,16 +20,12 @@ from decimal import ROUND_DOWN, Decimal
 
 from commendation.models import CouncilSession, Nominee, ProposalStatus, Tally
 from commendation.services import council as council_services
+from core.docx import BODY_SIZE, HEADER_SIZE, place_and_date
+from core.docx import first_paragraph as _first_paragraph
+from core.docx import no_borders as _no_borders
+from core.docx import paragraph as _paragraph
+from core.docx import set_font as _set_font
 from core.templatetags.vn import format_number, format_points
-from emulation.documents import (
-    BODY_SIZE,
-    HEADER_SIZE,
-    _first_paragraph,
-    _no_borders,
-    _paragraph,
-    _set_font,
-    place_and_date,
-)
 
 TITLE = "BIÊN BẢN HỌP HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG"
 TABLE_SIZE = 11

@@ -18,13 +18,14 @@ import io
 import re
 from dataclasses import dataclass
 
+from core.docx import BODY_SIZE as BODY_SIZE
+from core.docx import FONT, HEADER_SIZE, place_and_date
+from core.docx import first_paragraph as _first_paragraph
+from core.docx import no_borders as _no_borders
+from core.docx import paragraph as _paragraph
 from core.text import sort_key
 from emulation.models import Pledge
 from organizations.models import UnitVersion
-
-FONT = "Times New Roman"
-BODY_SIZE = 14
-HEADER_SIZE = 13
 
 
 @dataclass
@@ -44,15 +45,6 @@ class PledgeData:
     signatories: list[Signatory]
     task_groups: list[tuple[int, str, str]]
     signed: bool
-
-
-def place_and_date(place: str, day: datetime.date | None) -> str:
-    """ "Thái Bình, ngày 10 tháng 3 năm 2021"; blanks to fill by hand when not signed yet."""
-    if day is None:
-        return f"{place or '…'}, ngày … tháng … năm …"
-    days = f"{day.day:02d}" if day.day < 10 else str(day.day)
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"{place}, ngày {days} tháng {month} năm {day.year}"
 
 
 def _names(unit_ids: list[int], day: datetime.date) -> dict[int, UnitVersion]:
@@ -106,65 +98,6 @@ def signature_lines(name: str) -> list[str]:
     if upper.startswith(prefix):
         return [f"T/M {prefix.strip()}", upper[len(prefix) :]]
     return [f"T/M {upper}"]
-
-
-# ---------------------------------------------------------------- formatting
-
-
-def _set_font(run, size: int | None = None, *, bold=None, italic=None, underline=None):
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    run.font.name = FONT
-    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
-    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attribute), FONT)
-    if size is not None:
-        run.font.size = Pt(size)
-    if bold is not None:
-        run.bold = bold
-    if italic is not None:
-        run.italic = italic
-    if underline is not None:
-        run.underline = underline
-    return run
-
-
-def _paragraph(container, text: str = "", *, align=None, size=BODY_SIZE, space_after=0, **style):
-    from docx.shared import Pt
-
-    paragraph = container.add_paragraph()
-    if align is not None:
-        paragraph.alignment = align
-    paragraph.paragraph_format.space_after = Pt(space_after)
-    paragraph.paragraph_format.space_before = Pt(0)
-    if text:
-        _set_font(paragraph.add_run(text), size, **style)
-    return paragraph
-
-
-def _no_borders(table) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    properties = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        element = OxmlElement(f"w:{edge}")
-        element.set(qn("w:val"), "nil")
-        borders.append(element)
-    properties.append(borders)
-
-
-def _first_paragraph(cell, text: str, **style):
-    """A cell starts with one empty paragraph: use it for the first line."""
-    from docx.shared import Pt
-
-    paragraph = cell.paragraphs[0]
-    paragraph.alignment = style.pop("align", None)
-    paragraph.paragraph_format.space_after = Pt(0)
-    _set_font(paragraph.add_run(text), style.pop("size", HEADER_SIZE), **style)
-    return paragraph
 
 
 def pledge_docx(pledge: Pledge) -> bytes:

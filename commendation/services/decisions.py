@@ -30,6 +30,7 @@ from commendation.models import Award, Decision, Nominee, Proposal, ProposalStat
 from commendation.services.council import passed_nominees
 from commendation.services.proposals import record_move
 from core import audit
+from core.docx import party_date
 from core.exceptions import RuleViolation
 from core.models import AuditEntry
 from core.text import normalize
@@ -100,14 +101,6 @@ def parse_reference(text: str) -> tuple[int, str, str]:
             f"Số hiệu “{cleaned}”: số văn bản phải từ 1 trở lên.", field="reference"
         )
     return number, _kind(found["kind"]), _issuer_code(found["issuer"])
-
-
-def party_date(day: datetime.date) -> str:
-    """ "ngày 15 tháng 01 năm 2026": days below 10 and the months January and February with
-    a leading zero (Hướng dẫn 36-HD/VPTW, as emulation.documents writes it)."""
-    days = f"{day.day:02d}" if day.day < 10 else str(day.day)
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"ngày {days} tháng {month} năm {day.year}"
 
 
 def decision_citation(decision: Decision) -> str:
