@@ -1,5 +1,6 @@
 from ninja import NinjaAPI
 
+from commendation.api import router as commendation_router
 from core.api_auth import API_AUTH
 from core.exceptions import RuleViolation
 from emulation.api import router as emulation_router
@@ -21,3 +22,4 @@ def rule_violation(request, exc: RuleViolation):
 
 api.add_router("/", organizations_router)
 api.add_router("/emulation/", emulation_router)
+api.add_router("/commendation/", commendation_router)

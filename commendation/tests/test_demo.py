@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from commendation import demo
@@ -127,7 +128,11 @@ class ClassificationDemoTests(ThiDuaTestCase):
             {r.decided_by for r in recorded}, {f"Ban Thường vụ Đảng ủy xã {demo.STREAK_COMMUNE}"}
         )
         self.assertEqual(
-            AuditEntry.objects.filter(object_id__in=[str(r.pk) for r in recorded]).count(), 4
+            AuditEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(UnitClassification),
+                object_id__in=[str(r.pk) for r in recorded],
+            ).count(),
+            4,
         )
 
     def test_a_member_is_htxsnv_five_years_running_and_keeps_one_history_after_moving(self):
