@@ -51,7 +51,7 @@ messages: install  ## refresh and compile the English translation
 	$(BIN)/python manage.py compilemessages -l en --ignore '.venv/*'
 
 bench: install  ## benchmarks (print their figures)
-	@ls benchmarks/bench_*.py >/dev/null 2>&1 && for f in benchmarks/bench_*.py; do $(BIN)/python $$f; done || echo "no benchmarks yet"
+	@set -e; for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f; done
 
 clean:
 	rm -rf $(VENV) var *.egg-info
