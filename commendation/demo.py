@@ -336,6 +336,8 @@ def load_all() -> dict[str, object]:
     """Load the classification demo (idempotent) and say what it shows."""
     from django.contrib.auth import get_user_model
 
+    from commendation import demo_awards
+
     actor = get_user_model().objects.filter(username="hungyen").first()
     loaded = load_classification(actor)
     tree = Unit.objects.filter(code__startswith=f"{PROVINCE_CODE}-X")
@@ -349,4 +351,5 @@ def load_all() -> dict[str, object]:
         "unit_results": UnitClassification.objects.filter(unit__in=tree).count(),
         "over_quota_commune": OVER_QUOTA_COMMUNE,
         "scored_year": SCORED_YEAR,
+        "awards": demo_awards.load_all(),
     }
