@@ -761,19 +761,6 @@ def person_streak(
 # ---------------------------------------------------------------- import
 
 
-def _batch_for_user(user, pk: int) -> ImportBatch:
-    """The person who started an import, and whoever may see its scope, see the batch (the
-    rule of the import pages; commendation.permissions has no access function for batches)."""
-    batch = ImportBatch.objects.select_related("scope").filter(pk=pk).first()
-    if batch is None or not (
-        batch.actor_id == user.pk
-        or org_permissions.is_sector_wide(user)
-        or (batch.scope is not None and permissions.can_view_unit(user, batch.scope, batch.year))
-    ):
-        raise Http404("Không tìm thấy lần nhập.")
-    return batch
-
-
 def _batch_out(batch: ImportBatch) -> dict:
     counts = []
     if batch.status == ImportBatch.Status.DONE:
@@ -848,7 +835,7 @@ def import_results(
 
 @router.get("/imports/{batch_id}", response=BatchOut)
 def import_batch(request, batch_id: int):
-    return _batch_out(_batch_for_user(request.user, batch_id))
+    return _batch_out(permissions.get_batch_for_user(request.user, batch_id))
 
 
 # ---------------------------------------------------------------- forms and eligibility

@@ -329,3 +329,17 @@ def get_award_for_user(user, decision_pk: int, pk: int, *, write: bool = False):
     if award is None:
         raise Http404("Không tìm thấy khen thưởng.")
     return award
+
+
+def get_batch_for_user(user, pk: int):
+    """An import batch: the person who started it, and whoever may see its scope."""
+    from commendation.models import ImportBatch
+
+    batch = ImportBatch.objects.select_related("scope", "actor").filter(pk=pk).first()
+    if batch is None or not user.is_authenticated or not (
+        batch.actor_id == user.pk
+        or org_permissions.is_sector_wide(user)
+        or (batch.scope is not None and can_view_unit(user, batch.scope, batch.year))
+    ):
+        raise Http404("Không tìm thấy lần nhập.")
+    return batch

@@ -408,31 +408,8 @@ def streaks(request, pk: int, year: int):
     return render(request, "commendation/streaks.html", context)
 
 
-def _get_person_for_user(user, pk: int) -> Person:
-    """A person is visible to whoever may see the unit they belong to now, or a unit they
-    were rated in (that year). Missing and forbidden both 404."""
-    person = Person.objects.select_related("unit").filter(pk=pk).first()
-    if person is None:
-        raise Http404("Không tìm thấy cá nhân.")
-    if org_permissions.is_sector_wide(user):
-        return person
-    if person.unit is not None and permissions.can_view_unit(user, person.unit, _this_year()):
-        return person
-    places = (
-        PersonClassification.objects.filter(person=person)
-        .values_list("unit", "year")
-        .distinct()
-        .order_by("-year")
-    )
-    units = Unit.objects.in_bulk({unit_id for unit_id, _y in places})
-    for unit_id, year in places:
-        if permissions.can_view_unit(user, units[unit_id], year):
-            return person
-    raise Http404("Không tìm thấy cá nhân.")
-
-
 def person_detail(request, pk: int):
-    person = _get_person_for_user(request.user, pk)
+    person = permissions.get_person_for_user(request.user, pk)
     history = list(
         PersonClassification.objects.filter(person=person)
         .select_related("unit", "rule_set")
@@ -581,18 +558,6 @@ def import_start(request):
     return render(request, "commendation/import.html", {"form": form, "recent": recent})
 
 
-def _get_batch_for_user(user, pk: int) -> ImportBatch:
-    """The person who started an import, and whoever may see its scope, see the batch."""
-    batch = ImportBatch.objects.select_related("scope", "actor").filter(pk=pk).first()
-    if batch is None or not (
-        batch.actor_id == user.pk
-        or org_permissions.is_sector_wide(user)
-        or (batch.scope is not None and permissions.can_view_unit(user, batch.scope, batch.year))
-    ):
-        raise Http404("Không tìm thấy lần nhập.")
-    return batch
-
-
 def _batch_context(batch: ImportBatch) -> dict:
     running = batch.status == ImportBatch.Status.RUNNING
     counts = []
@@ -618,11 +583,11 @@ def _batch_context(batch: ImportBatch) -> dict:
 
 
 def import_batch(request, pk: int):
-    batch = _get_batch_for_user(request.user, pk)
+    batch = permissions.get_batch_for_user(request.user, pk)
     return render(request, "commendation/batch.html", _batch_context(batch))
 
 
 def import_progress(request, pk: int):
     """The fragment the batch page polls every second while the import runs."""
-    batch = _get_batch_for_user(request.user, pk)
+    batch = permissions.get_batch_for_user(request.user, pk)
     return render(request, "commendation/_batch_progress.html", _batch_context(batch))

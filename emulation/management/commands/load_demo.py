@@ -43,6 +43,13 @@ class Command(BaseCommand):
             f"{classification['over_quota_commune']} vượt tỷ lệ HTXSNV năm "
             f"{classification['scored_year']}."
         )
+        awards = classification.get("awards") or {}
+        if awards.get("decision"):
+            self.stdout.write(
+                f"Khen thưởng: {awards['proposals']} hồ sơ qua Cụm 2 và Hội đồng "
+                f"({awards['tallies']} lượt kiểm phiếu), quyết định {awards['decision']} với "
+                f"{awards['awards']} người, tập thể được khen."
+            )
         self.stdout.write(f"Tài khoản minh họa (mật khẩu: {demo.DEMO_PASSWORD}):")
         for username, description in result["users"]:
             self.stdout.write(f"  {username:<10} {description}")
