@@ -40,6 +40,7 @@ class RuleSet(models.Model):
     valid_to = models.DateField(_("hết hiệu lực (ngày cuối)"), null=True, blank=True)
     has_score_bands = models.BooleanField(_("có thang 100 điểm"), default=False)
     quota_percent = models.DecimalField(
+        # xgettext:no-python-format
         _("tỷ lệ HTXSNV tối đa (% số HTTNV)"), max_digits=5, decimal_places=2, null=True, blank=True
     )
     quota_percent_outstanding = models.DecimalField(

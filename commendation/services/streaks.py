@@ -33,6 +33,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection, models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from commendation.models import (
@@ -99,7 +100,9 @@ class Streak:
 
 
 def level_title(level: int, exemplary_only: bool = False) -> str:
-    text = str(Level(level).label)
+    from commendation.services.rules import level_name
+
+    text = level_name(level)  # explanations are Vietnamese sentences, whatever the UI language
     if exemplary_only:
         text += " tiêu biểu"
     if level > Level.EXCELLENT:
@@ -366,10 +369,15 @@ def unit_streak(
     return streak
 
 
+def _vietnamese(label) -> str:
+    with translation.override("vi"):
+        return str(label)
+
+
 def _stop_reason(stop: _Outcome, policy: str) -> str:
     if stop.status == EXCLUDED:
         return (
-            f"{stop.note}; theo chính sách “{MergePolicy(policy).label}”, "
+            f"{stop.note}; theo chính sách “{_vietnamese(MergePolicy(policy).label)}”, "
             "năm của đơn vị tiền thân không được tính"
         )
     if stop.status == BELOW:
