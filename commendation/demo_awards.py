@@ -22,10 +22,12 @@ registry, clusters and users of organizations.demo (nothing is loaded until the 
   them to the council;
 - the council meets on 08/01/2026 (central staff, account ``trunguong``, as its
   secretariat): eight members present, one absent with a written vote; the Hưng Yên member
-  is recused ("công tác tại đơn vị đề nghị"), so each nominee is counted on 8 members and
-  needs 7 yes votes (80 % of 8 is 6,4). The first member passes in round 1 (8/8), the second
-  fails round 1 (6/8 = 75 %) and passes round 2 (7/8 = 87,5 %); the organization passes with
-  the council's general approval (its form needs no vote). The session is closed;
+  is recused ("công tác tại đơn vị đề nghị"): he does not vote, so each nominee gets 8
+  ballots, but the share is still counted on all 9 members, so a pass needs ⌈80 % × 9⌉ =
+  ⌈7,2⌉ = 8 yes votes, every one of the 8 ballots. The first member passes in round 1 (8/9 =
+  88,88 %), the second fails round 1 (6/9 = 66,66 %) and passes round 2 (8/9); the
+  organization passes with the council's general approval (its form needs no vote). The
+  session is closed;
 - a decision of 15/01/2026 ("Số <n>-QĐ/BTCTW", the next free number of the year) awards the
   three, so each has a certificate (PDF).
 
@@ -82,9 +84,9 @@ MEMBERS = [
 ]
 ABSENT_WITH_WRITTEN_VOTE = "Hoàng Minh Đức"
 CHAIR, SECRETARY, SIGNER = "Nguyễn Quang Minh", "Đỗ Thị Phương", "Trần Thị Thu Hà"
-# Yes votes per round of the two members (8 ballots each): round 1 passes the first, the
-# second fails round 1 and passes round 2.
-VOTES = {0: [8], 1: [6, 7]}
+# Yes votes per round of the two members (8 ballots each, the share of all 9 members, 8 yes
+# needed): round 1 passes the first, the second fails round 1 and passes round 2.
+VOTES = {0: [8], 1: [6, 8]}
 INITIATIVE = "Số hóa sổ theo dõi sinh hoạt và đảng phí của chi bộ thôn"
 
 

@@ -310,9 +310,10 @@ def minutes_docx(session: CouncilSession, *, city: str = "Hà Nội") -> bytes:
     _paragraph(document, "II. KẾT QUẢ XEM XÉT, BỎ PHIẾU", bold=True, space_after=6)
     _paragraph(
         document,
-        "Tỷ lệ phiếu đồng ý tính trên tổng số thành viên Hội đồng; thành viên không tham gia "
-        "biểu quyết (người được đề nghị, công tác tại đơn vị được đề nghị hoặc đơn vị đề "
-        "nghị) không tính vào tổng số đó.",
+        "Tỷ lệ phiếu đồng ý tính trên tổng số thành viên Hội đồng, kể cả thành viên không "
+        "tham gia biểu quyết (người được đề nghị, công tác tại tập thể được đề nghị hoặc đơn "
+        "vị đề nghị): thành viên đó không bỏ phiếu nhưng vẫn được tính trong tổng số; tên "
+        "thành viên không tham gia biểu quyết được ghi dưới kết quả của từng người, tập thể.",
         align=justify,
         space_after=6,
     )

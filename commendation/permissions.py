@@ -93,6 +93,12 @@ def can_propose_for(user, unit: Unit, year: int) -> bool:
 
 
 def can_review_at_cluster(user, proposal) -> bool:
+    """The cluster's managers that year — except the officers of the proposing unit itself
+    (a cluster head does not pass its own board's dossier)."""
+    if proposal.unit_id in org_permissions.officer_units(
+        user
+    ) and not org_permissions.is_sector_wide(user):
+        return False
     return bool(
         user.is_authenticated
         and proposal.cluster_id
@@ -118,12 +124,15 @@ def can_act_for_council(user, council=None) -> bool:
 def can_view_proposal(user, proposal) -> bool:
     if not user.is_authenticated:
         return False
+    # The cluster's side: its managers that year (department, head and deputies), once the
+    # dossier has left the unit — never the other members, never a draft.
     return (
         can_act_for_council(user)
         or can_view_unit(user, proposal.unit, proposal.year)
         or bool(
             proposal.cluster_id
-            and org_permissions.visible_clusters(user).filter(pk=proposal.cluster_id).exists()
+            and proposal.status != "draft"
+            and org_permissions.can_manage_cluster(user, proposal.cluster, proposal.year)
         )
     )
 
@@ -240,10 +249,23 @@ def get_proposals_for_user(user):
         return Proposal.objects.none()
     if can_act_for_council(user):
         return Proposal.objects.all()
-    clusters = org_permissions.visible_clusters(user).values("pk")
-    return Proposal.objects.filter(
-        _subtree_filter(user, "unit") | Q(cluster__in=clusters, cluster__isnull=False)
+    from django.db.models import Exists, OuterRef
+
+    from core.roles import Role
+    from organizations.models import ClusterLeadership
+
+    departments = user.role_assignments.filter(role=Role.DEPARTMENT_STAFF).values("unit")
+    leads = ClusterLeadership.objects.filter(
+        cluster=OuterRef("cluster"),
+        year=OuterRef("year"),
+        unit__in=org_permissions.officer_units(user),
     )
+    cluster_side = (
+        Q(cluster__isnull=False)
+        & ~Q(status="draft")
+        & (Q(cluster__department__in=departments) | Exists(leads))
+    )
+    return Proposal.objects.filter(_subtree_filter(user, "unit") | cluster_side)
 
 
 def can_act_on_proposal(user, proposal) -> bool:
@@ -336,10 +358,14 @@ def get_batch_for_user(user, pk: int):
     from commendation.models import ImportBatch
 
     batch = ImportBatch.objects.select_related("scope", "actor").filter(pk=pk).first()
-    if batch is None or not user.is_authenticated or not (
-        batch.actor_id == user.pk
-        or org_permissions.is_sector_wide(user)
-        or (batch.scope is not None and can_view_unit(user, batch.scope, batch.year))
+    if (
+        batch is None
+        or not user.is_authenticated
+        or not (
+            batch.actor_id == user.pk
+            or org_permissions.is_sector_wide(user)
+            or (batch.scope is not None and can_view_unit(user, batch.scope, batch.year))
+        )
     ):
         raise Http404("Không tìm thấy lần nhập.")
     return batch

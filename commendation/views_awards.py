@@ -878,7 +878,7 @@ def _nominee_votes(session, proposal, nominee, tallies, attendance, members, is_
         and m.pk in attendance
         and (attendance[m.pk].present or attendance[m.pk].written_vote)
     )
-    denominator = len(members) - len(recused_ids)
+    denominator = len(members)  # the share is of all members, the recused included
     threshold = form.vote_threshold
     needed = (
         math.ceil(Decimal(threshold) * denominator / 100)

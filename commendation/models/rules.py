@@ -41,7 +41,11 @@ class RuleSet(models.Model):
     has_score_bands = models.BooleanField(_("có thang 100 điểm"), default=False)
     quota_percent = models.DecimalField(
         # xgettext:no-python-format
-        _("tỷ lệ HTXSNV tối đa (% số HTTNV)"), max_digits=5, decimal_places=2, null=True, blank=True
+        _("tỷ lệ HTXSNV tối đa (% số HTTNV)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
     )
     quota_percent_outstanding = models.DecimalField(
         _("tỷ lệ tối đa khi cấp có thẩm quyền cho phép (đơn vị nổi trội)"),

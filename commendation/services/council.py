@@ -9,11 +9,11 @@ The rules, with how sure we are of each (RULES.md, "Council votes"):
   (high): yes ÷ all members ≥ threshold, compared exactly (yes × 100 ≥ threshold × members,
   in Decimal), so with 10 members and 90 %, 9 yes pass and 8 fail — an absent member who
   sends no written vote counts as not agreeing.
-- "All members" are the council's active members. A member recused for a nominee (below)
-  neither votes nor counts: they leave the denominator for that nominee (10 members, one
-  recused → 9 yes of 9 needed at 100 %, 9 × 90 % = 8,1 → 9 yes at 90 %). This is OUR
-  READING: the texts say "all members" and say nothing of recusal; counting a recused member
-  in the denominator would make their absence a silent "no".
+- "All members" are the council's active members, recused ones included: a member recused
+  for a nominee (below) does not vote, and the share is still counted on every member (10
+  members, one recused, 90 % → 9 yes needed from the 9 who vote). The texts say "all
+  members" and nothing of recusal, so we keep their letter; recusal can only make a vote
+  harder to pass, never easier.
 - Recusal (the issue's requirement): a member is recused for a nominee when the member is
   that person, or works (``CouncilMember.unit``) in the nominated unit or in the proposing
   unit. The tally keeps who was recused and why; the minutes name them.
@@ -311,8 +311,10 @@ def record_tally(
             "quyết).",
             field="yes",
         )
-    members = total - len(recused)
-    if members <= 0:
+    # The share is of ALL the council's members (RULES.md, high): a recused member does not
+    # vote, and is not taken out of the count.
+    members = total
+    if members - len(recused) <= 0:
         raise RuleViolation(f"Mọi thành viên đều không được biểu quyết về {nominee}.")
     tally = Tally.objects.create(
         session=session,

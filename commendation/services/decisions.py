@@ -148,6 +148,56 @@ def _required(value: str, label: str, field: str) -> str:
 
 
 @transaction.atomic
+def _confirmation_codes(conditions) -> set[str]:
+    """The codes of the form's "confirmation" conditions (facts the system holds no data on,
+    e.g. "tích cực tham gia phong trào thi đua"), at any depth."""
+    found: set[str] = set()
+    for condition in conditions or []:
+        if condition.get("type") == "confirmation" and condition.get("code"):
+            found.add(condition["code"])
+        found |= _confirmation_codes(condition.get("conditions"))
+    return found
+
+
+def _check_awardees(proposals, passing: dict[int, list[Nominee]], signed_on) -> None:
+    """Checked again when the decision is signed, whatever the dossier said when it was
+    filed: no condition found not met (the council's approval stands as the confirmation of
+    the facts the system cannot know; data still missing was flagged in the dossier's route
+    when it was submitted and went to the council knowingly), no exclusion running on the
+    signing day, and no second award of the same form for the same year."""
+    from commendation.models import Exclusion
+    from commendation.services import eligibility
+
+    problems: list[str] = []
+    for proposal in proposals:
+        form = proposal.form
+        confirmed = _confirmation_codes(form.conditions)
+        for nominee in passing[proposal.pk]:
+            subject = {"person": nominee.person, "unit": nominee.unit}
+            name = str(nominee.person or nominee.unit)
+            result = eligibility.check(form, year=proposal.year, confirmed=confirmed, **subject)
+            if result.verdict == eligibility.NOT_ELIGIBLE:
+                unmet = [r.text for r in result.results if r.status == eligibility.NOT_MET]
+                problems.append(f"{name}: không đạt " + "; ".join(unmet[:3]))
+            excluded = Exclusion.objects.filter(
+                starts_on__lte=signed_on, **{k: v for k, v in subject.items() if v is not None}
+            ).exclude(ends_on__lt=signed_on)
+            if excluded.exists():
+                problems.append(f"{name}: {excluded.first().get_kind_display()} vào ngày ký")
+            twice = Award.objects.filter(
+                form__code=form.code,
+                year=proposal.year,
+                revoked_at__isnull=True,
+                **{k: v for k, v in subject.items() if v is not None},
+            )
+            if twice.exists():
+                problems.append(f"{name}: đã được {form.name} năm {proposal.year}")
+    if problems:
+        raise RuleViolation(
+            "Chưa thể ban hành quyết định: " + " | ".join(problems), field="proposals"
+        )
+
+
 def issue_decision(
     proposals: Iterable[Proposal],
     *,
@@ -227,6 +277,7 @@ def issue_decision(
             "Có người, tập thể trong hồ sơ đã được khen thưởng theo một quyết định khác.",
             field="proposals",
         )
+    _check_awardees(locked, passing, signed_on)
 
     year = signed_on.year
     if number is None:

@@ -8,8 +8,10 @@ message; decimals travel as exact strings.
 Two small worlds side by side:
 - the cast of organizations.testing (Ban Tổ chức Trung ương, Cụm thi đua số 2 with Quảng Ninh
   heading it in 2024, Thái Bình an ordinary member with three people) and the sector's council
-  of four members: three at the commission, one working at Thái Bình (recused on Thái Bình's
-  dossiers). Central staff act as the council's secretariat;
+  of five members: four at the commission, one working at Thái Bình (recused on Thái Bình's
+  dossiers, yet still counted: the share is of all five). With everyone present, a Thái Bình
+  nominee gets 4 ballots and needs ⌈80 % × 5⌉ = 4 yes, i.e. every ballot (4/5 = 80 %).
+  Central staff act as the council's secretariat;
 - a province (commendation.testing.make_party: Hưng Yên → 2 communes → 2 grassroots
   organizations each → 3 members each), its officer, and the officer of its first commune.
 """
@@ -107,7 +109,7 @@ class CommendationApiTestCase(ThiDuaTestCase):
             Person.objects.create(code=f"TB{i:04d}", full_name=name, unit=cls.thai_binh)
             for i, name in enumerate(["Nguyễn Thị Hoa", "Trần Văn Bình", "Lê Văn Cường"])
         ]
-        cls.council = make_council(cast.commission, members=3)
+        cls.council = make_council(cast.commission, members=4)
         cls.recused_member = CouncilMember.objects.create(
             council=cls.council, full_name="Phạm Văn Tâm", position="Ủy viên", unit=cls.thai_binh
         )
@@ -188,11 +190,12 @@ class CommendationApiTestCase(ThiDuaTestCase):
         return session
 
     def approved(self, people=None) -> Proposal:
-        """Through the council with every voting member in favour."""
+        """Through the council with every voting member in favour: 4 yes of 5 members
+        (the recused one counted) is 80 %."""
         proposal = self.at_council(people)
         session = self.open_session(proposal)
         for nominee in proposal.nominees.all():
-            council_services.record_tally(session, nominee, round=1, yes=3, no=0, actor=None)
+            council_services.record_tally(session, nominee, round=1, yes=4, no=0, actor=None)
         council_services.close_session(session, actor=None)
         proposal.refresh_from_db()
         return proposal
@@ -318,7 +321,7 @@ class HappyPathTests(CommendationApiTestCase):
         self.assertEqual(passed_on.status_code, 200, passed_on.content)
         self.assertEqual(passed_on.json()["status"], "at_council")
 
-        # The council: four members, the one working at Thái Bình recused.
+        # The council: five members, the one working at Thái Bình recused.
         [council] = self.get("/councils", self.central).json()
         self.assertEqual(council["quorum"], "0.6667")
         opened = self.post(
@@ -343,18 +346,21 @@ class HappyPathTests(CommendationApiTestCase):
             )
             self.assertEqual(response.status_code, 200, response.content)
         self.assertEqual(
-            response.json()["quorum"], {"met": True, "present": 4, "total": 4, "required": 3}
+            # ⌈2/3 × 5⌉ = ⌈3,33⌉ = 4 must attend; all 5 do.
+            response.json()["quorum"],
+            {"met": True, "present": 5, "total": 5, "required": 4},
         )
         tally = self.post(
             f"/sessions/{session['id']}/tallies",
             self.central,
-            {"nominee_id": nominee["id"], "round": 1, "yes": 3, "no": 0},
+            {"nominee_id": nominee["id"], "round": 1, "yes": 4, "no": 0},
         )
         self.assertEqual(tally.status_code, 201, tally.content)
-        # 4 members less the recused one: 3 yes of 3 is 100 % ≥ 80 %.
+        # 4 ballots (the recused member does not vote), counted on all 5 members:
+        # 4 × 100 = 400 ≥ 80 × 5 = 400, so 4/5 = 80 % passes.
         self.assertEqual(
             {k: tally.json()[k] for k in ("members", "threshold", "passed", "yes", "round")},
-            {"members": 3, "threshold": "80.00", "passed": True, "yes": 3, "round": 1},
+            {"members": 5, "threshold": "80.00", "passed": True, "yes": 4, "round": 1},
         )
         self.assertEqual(
             tally.json()["recused"],
@@ -837,22 +843,22 @@ class EligibilityTests(ResultsTestCase):
 
 class CouncilRuleTests(CommendationApiTestCase):
     def test_a_third_voting_round_is_422_and_records_nothing(self):
-        """2 yes of the 3 who may vote is 66,67 % < 80 %: round 1 and round 2 fail; the
-        council votes at most twice."""
+        """3 yes of the 4 who may vote is 3 of the 5 members, 60 % < 80 %: round 1 and
+        round 2 fail; the council votes at most twice."""
         proposal = self.at_council()
         session = self.open_session(proposal)
         nominee = proposal.nominees.get()
         path = f"/sessions/{session.pk}/tallies"
         for round_ in (1, 2):
             response = self.post(
-                path, self.central, {"nominee_id": nominee.pk, "round": round_, "yes": 2, "no": 1}
+                path, self.central, {"nominee_id": nominee.pk, "round": round_, "yes": 3, "no": 1}
             )
             self.assertEqual(response.status_code, 201, response.content)
             self.assertFalse(response.json()["passed"])
         before = self.state()
 
         third = self.post(
-            path, self.central, {"nominee_id": nominee.pk, "round": 3, "yes": 3, "no": 0}
+            path, self.central, {"nominee_id": nominee.pk, "round": 3, "yes": 4, "no": 0}
         )
 
         self.assertEqual(third.status_code, 422)
@@ -1018,7 +1024,7 @@ class RefusedWriteTests(CommendationApiTestCase):
                 self.officer,
                 "POST",
                 f"/sessions/{session.pk}/tallies",
-                {"nominee_id": voting_nominee.pk, "round": 1, "yes": 3, "no": 0},
+                {"nominee_id": voting_nominee.pk, "round": 1, "yes": 4, "no": 0},
             ),
             (self.officer, "POST", f"/sessions/{session.pk}/close", None),
             (
@@ -1043,7 +1049,8 @@ class RefusedWriteTests(CommendationApiTestCase):
             ),
         ]
         self.assertEqual(self.get(f"/decisions/{decision.pk}", self.officer).status_code, 200)
-        self.assertEqual(self.get(people, self.reviewer).status_code, 200)
+        # A draft is the unit's own until it is sent: the cluster's side does not see it yet.
+        self.assertEqual(self.get(people, self.reviewer).status_code, 404)
         before = self.state()
         for user, method, path, body in calls:
             with self.subTest(method=method, path=path, user=user.username):

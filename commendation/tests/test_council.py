@@ -193,9 +193,10 @@ class ThresholdTests(CouncilTestCase):
 
 
 class RecusalTests(CouncilTestCase):
-    def test_a_member_of_the_nominated_unit_is_recused_and_leaves_the_denominator(self):
-        """Member 10 works in the nominated organization: 9 members count, 9 ballots;
-        80 % of 9 is 7,2, so 8 yes pass and 7 fail."""
+    def test_a_member_of_the_nominated_unit_is_recused_does_not_vote_and_still_counts(self):
+        """Member 10 works in the nominated organization: 9 ballots (the 9 others, all
+        present), but the share is of all 10 members. 80 % × 10 = 8, so 7 yes (70 %) fail
+        and 8 yes (80 %) pass."""
         org = self.party.orgs[0]
         member = self.members[9]
         member.unit = org
@@ -207,7 +208,7 @@ class RecusalTests(CouncilTestCase):
         with self.assertRefused("phải bằng số phiếu phát ra: 9", Tally):
             self.tally(session, nominee, 8, 2)
         tally = self.tally(session, nominee, 7, 2)
-        self.assertEqual((tally.members, tally.passed), (9, False))
+        self.assertEqual((tally.members, tally.passed), (10, False))
         self.assertEqual(
             tally.recused,
             [
@@ -218,7 +219,46 @@ class RecusalTests(CouncilTestCase):
                 }
             ],
         )
-        self.assertTrue(self.tally(session, nominee, 8, 1, round=2).passed)
+        second = self.tally(session, nominee, 8, 1, round=2)
+        self.assertEqual((second.members, second.passed), (10, True))
+
+    def test_at_90_percent_with_one_recused_every_one_of_the_9_voters_must_agree(self):
+        """Member 10 works at the proposing province, so is recused for both its nominees:
+        9 ballots each, the share still of all 10 members. 90 % × 10 = 9: 9 yes of the 9
+        voters (90 %) pass, 8 yes (80 %) fail."""
+        self.members[9].unit = self.province
+        self.members[9].save(update_fields=["unit"])
+        dossier = self.at_council(self.csttd_tinh, people=[self.person(0), self.person(1)])
+        first, second = dossier.nominees.order_by("pk")
+        session = self.session(dossier)
+        self.assertEqual(council_services.recused_members(session, first), [self.members[9]])
+        passed = self.tally(session, first, 9, 0)
+        failed = self.tally(session, second, 8, 1)
+        self.assertEqual((passed.members, passed.threshold, passed.passed), (10, 90, True))
+        self.assertEqual((failed.members, failed.passed), (10, False))
+
+    def test_a_share_that_passes_among_the_voters_fails_when_counted_on_all_members(self):
+        """Two of ten recused for Person 1 (the nominee, and a member at the proposing
+        province): 8 ballots. 7 yes would be 87,5 % of the voters (≥ 80 % had the recused
+        left the count), but it is 70 % of the 10 members and fails; 80 % × 10 = 8, so only
+        all 8 voters agreeing (80 %) pass."""
+        nominated = self.person(0)
+        self.members[8].unit = self.province
+        self.members[8].save(update_fields=["unit"])
+        self.members[9].person = nominated
+        self.members[9].save(update_fields=["person"])
+        dossier = self.at_council(self.csttd_co_so, people=[nominated])
+        nominee = dossier.nominees.get()
+        session = self.session(dossier)
+        self.assertCountEqual(
+            council_services.recused_members(session, nominee), self.members[8:10]
+        )
+        with self.assertRefused("phải bằng số phiếu phát ra: 8", Tally):
+            self.tally(session, nominee, 8, 1)
+        first = self.tally(session, nominee, 7, 1)
+        self.assertEqual((first.members, first.passed), (10, False))
+        second = self.tally(session, nominee, 8, 0, round=2)
+        self.assertEqual((second.members, second.passed), (10, True))
 
     def test_the_nominee_and_members_of_the_proposing_unit_are_recused(self):
         nominated = self.person(0)
@@ -395,6 +435,7 @@ class MinutesTests(CouncilTestCase):
         people = self.at_council(self.csttd_tinh, people=[self.person(5), self.person(6)])
         session = self.session(flag, people, present=8, written=1)  # member 10 absent
         # 8 present + 1 written vote = 9 ballots; member 10 (absent) is recused anyway
+        # but still counted: 8 yes of 10 members = 80 % ≥ 80 %
         self.tally(session, flag.nominees.get(), 8, 1)
         winner, loser = people.nominees.order_by("pk")
         self.tally(session, winner, 9, 0)
@@ -427,10 +468,16 @@ class MinutesTests(CouncilTestCase):
         self.assertEqual(attendance[9][3], "Vắng")
 
         flag_rows = [[c.text for c in row.cells] for row in document.tables[2].rows[1:]]
-        # member 10 works in the organization: 9 counted; 8 yes of 9 = 88,88 % ≥ 80 %
+        # member 10 works in the organization and is recused, yet all 10 are counted:
+        # 8 yes × 100 ÷ 10 = 80,00 % ≥ 80 %
         self.assertEqual(
             flag_rows,
-            [[org.latest_version.name, "1", "8", "1", "0", "9", "88,88%", "80%", "Đạt"]],
+            [[org.latest_version.name, "1", "8", "1", "0", "10", "80,00%", "80%", "Đạt"]],
+        )
+        self.assertIn(
+            "Tỷ lệ phiếu đồng ý tính trên tổng số thành viên Hội đồng, kể cả thành viên không "
+            "tham gia biểu quyết",
+            text,
         )
         self.assertIn(
             f"Không tham gia biểu quyết về {org.latest_version.name}: Ủy viên 10 "

@@ -2,8 +2,9 @@
 for 2025 carried through Cụm thi đua số 2 and the sector's council to a decision.
 
 The council: nine members, eight present and one absent with a written vote; the Hưng Yên
-member is recused for Hưng Yên's nominees. Each nominee is counted on 9 − 1 = 8 members and
-receives 7 + 1 = 8 ballots; at 80 %, 0,8 × 8 = 6,4, so 7 yes votes pass and 6 (75 %) fail.
+member (present) is recused for Hưng Yên's nominees: he does not vote, so each nominee receives
+7 + 1 = 8 ballots, but the share is of all 9 members. At 80 %, 0,8 × 9 = 7,2, so 8 yes votes
+(every ballot, 8/9 = 88,88 %) pass and 6 (6/9 = 66,66 %) fail.
 """
 
 from __future__ import annotations
@@ -119,7 +120,7 @@ class AwardsDemoTests(ThiDuaTestCase):
         result = UnitClassification.objects.get(unit=org, year=2025)
         self.assertEqual((result.level, result.exemplary), (1, True))
 
-    def test_the_council_counts_on_all_members_less_the_recused_hung_yen_member(self):
+    def test_the_council_counts_on_all_members_the_recused_hung_yen_member_included(self):
         attendance = list(self.session.attendance.values_list("present", "written_vote"))
         self.assertEqual(attendance.count((True, False)), 8)
         self.assertEqual(attendance.count((False, True)), 1)
@@ -131,9 +132,9 @@ class AwardsDemoTests(ThiDuaTestCase):
         self.assertEqual(
             rows,
             {
-                (first.pk, 1): (8, 0, 8, True),
-                (second.pk, 1): (6, 2, 8, False),  # 75 % < 80 %
-                (second.pk, 2): (7, 1, 8, True),  # 87,5 %
+                (first.pk, 1): (8, 0, 9, True),  # 8/9 = 88,88 % ≥ 80 %
+                (second.pk, 1): (6, 2, 9, False),  # 6/9 = 66,66 % < 80 %
+                (second.pk, 2): (8, 0, 9, True),  # 8/9 again
             },
         )
         recused = Tally.objects.filter(session=self.session).values_list("recused", flat=True)
@@ -169,7 +170,8 @@ class AwardsDemoTests(ThiDuaTestCase):
             "Thành viên không tham gia biểu quyết: Vũ Đức Thắng (công tác tại đơn vị đề nghị)",
             page,
         )
-        self.assertIn("2 7 1 0 7/8 (87,50%) từ 80% Đạt", page)
+        self.assertIn("1 6 2 0 6/9 (66,66%) từ 80% Không đạt", page)
+        self.assertIn("2 8 0 0 8/9 (88,88%) từ 80% Đạt", page)
         page = clean(self.client.get(self.decision.get_absolute_url()).content.decode())
         self.assertIn(self.decision.reference, page)
         self.assertIn("Hà Nội, ngày 15 tháng 01 năm 2026", page)

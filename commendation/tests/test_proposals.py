@@ -509,7 +509,8 @@ class AccessTests(ProposalTestCase):
         proposal = self.draft()
         get = permissions.get_proposal_for_user
         self.assertEqual(get(self.officer, proposal.pk, write=True), proposal)
-        self.assertEqual(get(self.reviewer, proposal.pk), proposal)  # the cluster's head
+        with self.assertRaises(Http404):  # the cluster's head: not while it is a draft
+            get(self.reviewer, proposal.pk)
         self.assertEqual(get(self.secretariat, proposal.pk, write=True), proposal)
         with self.assertRaises(Http404):
             get(self.reviewer, proposal.pk, write=True)

@@ -10,14 +10,17 @@ draws up the dossiers, ``vudp1`` reviews at the cluster, central staff (``trungu
 for the council; ``camau`` is an unrelated board's officer, ``quangninh`` a fellow member of
 the cluster (who reads the cluster's dossiers but acts on none of them).
 
-People of Thái Bình: Hoa and Bình rated HTXSNV in 2025 and holding Lao động tiên tiến 2025
-(so eligible), Cường with nothing recorded for 2025 (every condition about 2025 is missing).
+People of Thái Bình: Hoa, Bình and Mai rated HTXSNV in 2025 and holding Lao động tiên tiến
+2025 (so eligible), Cường with nothing recorded for 2025 (every condition about 2025 is
+missing). Hoa and Bình are awarded by the first decision; Mai's dossier waits for its own (a
+second award of the same form and year to Hoa would be refused).
 
 The council has five members; the fourth (Đinh Văn Năm) works at Thái Bình, the proposing
-unit, and is recused for its nominees. Members 1–4 are present, member 5 is absent with a
-written vote. For a Thái Bình nominee the ballots are the three present members who may vote
-plus the written vote: 4, and the denominator is the 5 members less the recused one: 4. At
-80 %, 80 % × 4 = 3,2, so 4 yes votes are needed: 4/4 passes, 3/4 (75 %) fails.
+unit, and is recused for its nominees: he does not vote, but the share is still counted on
+all 5 members. Members 1–4 are present, member 5 is absent with a written vote. For a Thái
+Bình nominee the ballots are the three present members who may vote plus the written vote: 4,
+and the denominator is all 5 members. At 80 %, 80 % × 5 = 4, so 4 yes votes (every ballot)
+are needed: 4/5 (80 %) passes, 3/5 (60 %) fails.
 """
 
 from __future__ import annotations
@@ -125,11 +128,13 @@ class AwardsPageTestCase(ThiDuaTestCase):
         cls.central = cast.central
         cls.form = eligibility.form_for(eligibility.CHIEN_SI_THI_DUA_CO_SO, YEAR)
         labour = eligibility.form_for(eligibility.LAO_DONG_TIEN_TIEN, YEAR)
-        cls.hoa, cls.binh, cls.cuong = [
+        cls.hoa, cls.binh, cls.cuong, cls.mai = [
             Person.objects.create(code=f"TB{i:04d}", full_name=name, unit=cls.unit)
-            for i, name in enumerate(["Nguyễn Thị Hoa", "Trần Văn Bình", "Lê Văn Cường"], 1)
+            for i, name in enumerate(
+                ["Nguyễn Thị Hoa", "Trần Văn Bình", "Lê Văn Cường", "Đỗ Thị Mai"], 1
+            )
         ]
-        for person in (cls.hoa, cls.binh):
+        for person in (cls.hoa, cls.binh, cls.mai):
             classify(person, YEAR, Level.EXCELLENT)
             people.record_award(
                 labour, YEAR, person=person, actor=None, source="Quyết định 12/QĐ-BTC (thử)"
@@ -158,10 +163,11 @@ class AwardsPageTestCase(ThiDuaTestCase):
         # a dossier in an open session, attendance taken, no ballots counted yet
         cls.voting = cls.to_council(cls.make_proposal("Hồ sơ đang bỏ phiếu", [cls.hoa, cls.binh]))
         cls.open_session = cls.session([cls.voting], datetime.date(2026, 1, 12))
-        # two dossiers passed by a closed session: Hoa 4/4 in round 1, Bình 3/4 then 4/4;
-        # the first is decided by "Số 1-QĐ/BTCTW", the second waits for its decision
+        # two dossiers passed by a closed session (4 ballots, counted on 5 members): Hoa 4/5
+        # in round 1, Bình 3/5 then 4/5, Mai 4/5; the first dossier is decided by
+        # "Số 1-QĐ/BTCTW", the second (Mai's) waits for its decision
         cls.decided = cls.to_council(cls.make_proposal("Hồ sơ đã quyết định", [cls.hoa, cls.binh]))
-        cls.approved = cls.to_council(cls.make_proposal("Hồ sơ chờ quyết định", [cls.hoa]))
+        cls.approved = cls.to_council(cls.make_proposal("Hồ sơ chờ quyết định", [cls.mai]))
         cls.closed_session = cls.session([cls.decided, cls.approved], datetime.date(2026, 1, 8))
         hoa, binh = cls.decided.nominees.order_by("pk")
         for nominee, rounds in ((hoa, [4]), (binh, [3, 4])):
@@ -531,10 +537,14 @@ class ProposalDetailTests(AwardsPageTestCase):
             timeline,
         )
 
-    def test_a_fellow_cluster_member_reads_it_and_an_unrelated_officer_gets_404(self):
-        self.login(self.cast.head_officer)
-        self.assertEqual(self.client.get(self.draft.get_absolute_url()).status_code, 200)
-        for user in (self.cast.outsider, self.cast.other_department_officer):
+    def test_a_draft_is_hidden_from_the_cluster_and_from_unrelated_officers(self):
+        """A dossier is the unit's own until it is sent to the cluster: neither the cluster's
+        head nor an unrelated officer reads the draft."""
+        for user in (
+            self.cast.head_officer,
+            self.cast.outsider,
+            self.cast.other_department_officer,
+        ):
             self.login(user)
             self.assertEqual(self.client.get(self.draft.get_absolute_url()).status_code, 404)
 
@@ -721,9 +731,11 @@ class SessionPageTests(AwardsPageTestCase):
             "Thành viên không tham gia biểu quyết: Đinh Văn Năm (công tác tại đơn vị đề nghị)",
             votes,
         )
+        # all 5 members count, the recused one included: ⌈80 % × 5⌉ = 4 yes needed
         self.assertIn(
-            "Mẫu số: 4 thành viên (5 thành viên Hội đồng, trừ thành viên không tham gia biểu "
-            "quyết); tỷ lệ yêu cầu: từ 80% — cần ít nhất 4/4 phiếu đồng ý.",
+            "Mẫu số: 5 thành viên, là tất cả thành viên Hội đồng, kể cả thành viên không tham "
+            "gia biểu quyết (không bỏ phiếu nhưng vẫn được tính); tỷ lệ yêu cầu: từ 80% — cần "
+            "ít nhất 4/5 phiếu đồng ý.",
             votes,
         )
         self.assertIn("Kiểm phiếu vòng 1 (số phiếu phát ra: 4)", votes)
@@ -734,8 +746,9 @@ class SessionPageTests(AwardsPageTestCase):
         binh = self.decided.nominees.get(person=self.binh)
         votes = section(response, f"votes-{binh.pk}")
         self.assertIn("Trần Văn Bình — Đạt", votes)
-        self.assertIn("1 3 1 0 3/4 (75,00%) từ 80% Không đạt", votes)
-        self.assertIn("2 4 0 0 4/4 (100,00%) từ 80% Đạt", votes)
+        # on all 5 members: 3 yes = 60 % < 80 %, then 4 yes = 80 %
+        self.assertIn("1 3 1 0 3/5 (60,00%) từ 80% Không đạt", votes)
+        self.assertIn("2 4 0 0 4/5 (80,00%) từ 80% Đạt", votes)
         self.assertIn("không tham gia biểu quyết: Đinh Văn Năm", votes)
         self.assertNotIn("Kiểm phiếu vòng", votes)
 
@@ -757,7 +770,8 @@ class SessionPageTests(AwardsPageTestCase):
         attendance = Attendance.objects.get(session=session, member=member)
         self.assertEqual((attendance.present, attendance.written_vote), (False, True))
 
-    def test_a_tally_is_recorded_against_all_members_less_the_recused(self):
+    def test_a_tally_is_recorded_against_all_members_the_recused_one_included(self):
+        """4 ballots (Đinh Văn Năm is recused), 4 yes of all 5 members: 80 % passes."""
         self.login(self.central)
         hoa = self.voting.nominees.get(person=self.hoa)
         response = self.client.post(
@@ -766,9 +780,9 @@ class SessionPageTests(AwardsPageTestCase):
         )
         self.assertRedirects(response, self.open_session.get_absolute_url())
         tally = Tally.objects.get(session=self.open_session, nominee=hoa)
-        self.assertEqual((tally.members, tally.passed), (4, True))
+        self.assertEqual((tally.members, tally.passed), (5, True))
         page = self.client.get(self.open_session.get_absolute_url())
-        self.assertIn("1 4 0 0 4/4 (100,00%) từ 80% Đạt", section(page, f"votes-{hoa.pk}"))
+        self.assertIn("1 4 0 0 4/5 (80,00%) từ 80% Đạt", section(page, f"votes-{hoa.pk}"))
 
     def test_ballots_that_do_not_add_up_are_refused_with_the_message(self):
         self.login(self.central)
@@ -827,7 +841,13 @@ class SessionPageTests(AwardsPageTestCase):
             "đề nghị).",
             text,
         )
-        self.assertIn("75,00%", cells)
+        rows = [[c.text for c in row.cells] for t in document.tables for row in t.rows]
+        # Bình's rounds, each counted on all 5 members (Đinh Văn Năm included): 3 yes = 60 %,
+        # then 4 yes = 80 %
+        self.assertIn(
+            ["Trần Văn Bình", "1", "3", "1", "0", "5", "60,00%", "80%", "Không đạt"], rows
+        )
+        self.assertIn(["Trần Văn Bình", "2", "4", "0", "0", "5", "80,00%", "80%", "Đạt"], rows)
         self.assertIn("Vắng, có phiếu bằng văn bản", cells)
 
     def test_the_units_officer_gets_404_for_every_page_of_a_session(self):
@@ -889,7 +909,7 @@ class DecisionPageTests(AwardsPageTestCase):
         self.assertEqual(decision.reference, "Số 2-QĐ/BTCTW")
         self.approved.refresh_from_db()
         self.assertEqual(self.approved.status, S.DECIDED)
-        self.assertEqual(list(decision.awards.values_list("person", flat=True)), [self.hoa.pk])
+        self.assertEqual(list(decision.awards.values_list("person", flat=True)), [self.mai.pk])
 
     def test_a_number_already_used_is_refused_with_the_next_free_one(self):
         self.login(self.central)
