@@ -1,7 +1,10 @@
 """Central staff follow Hưng Yên's classification and commendation in the demo: the commune
 over the HTXSNV quota is explained, and the decision's certificates come out as a PDF."""
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 from playwright.sync_api import expect
 
 from commendation import demo as commendation_demo
@@ -12,6 +15,13 @@ from organizations import demo
 
 @pytest.fixture
 def demo_world(transactional_db):
+    # Rule sets and the forms catalogue come from data migrations, and an earlier browser
+    # test's flush deletes them: load them again the way the migrations do.
+    from commendation.models import RuleSet
+
+    if not RuleSet.objects.exists():
+        for name in ("0002_rule_sets", "0004_rule_set_before_132", "0006_form_catalogue"):
+            importlib.import_module(f"commendation.migrations.{name}").load(django_apps, None)
     demo.load_all()
     emulation_demo.load_year_2021()
     commendation_demo.load_all()
