@@ -138,6 +138,7 @@ _BITS = {
     "year_wrong": 2048,
     "group_too_long": 4096,
     "rule": 8192,
+    "person_out_of_scope": 16384,
 }
 
 T_STAGING = "thidua_import_staging"
@@ -814,6 +815,15 @@ class _Import:
             (f"LENGTH(TRIM({f('group')})) > {MAX_GROUP_LENGTH}", b["group_too_long"]),
             ("pm.level IS NOT NULL", b["rule"]),
         ]
+        if self.scope is not None:
+            # A member whose record places them outside the scope belongs to another
+            # board's import (an officer cannot pull another province's member in).
+            checks.append(
+                (
+                    "p.unit_id IS NOT NULL AND (pu.unit_id IS NULL OR pu.in_scope = 0)",
+                    b["person_out_of_scope"],
+                )
+            )
         flags = " + ".join(f"(CASE WHEN {cond} THEN {bit} ELSE 0 END)" for cond, bit in checks)
         name_differs = (
             f"(CASE WHEN p.id IS NOT NULL AND NOT {blank('name')} "
@@ -829,6 +839,7 @@ class _Import:
             f" LEFT JOIN {persons} p ON p.code = TRIM({f('code')})"
             f" LEFT JOIN {units} u ON u.code = TRIM({f('unit')})"
             f" LEFT JOIN {T_UNITS} iu ON iu.unit_id = u.id"
+            f" LEFT JOIN {T_UNITS} pu ON pu.unit_id = p.unit_id"
             f" LEFT JOIN {T_LEVELS} lm ON lm.raw = {f('level')}"
             f" LEFT JOIN {T_SCORES} sm ON sm.raw = {f('score')}"
             f" LEFT JOIN {T_FLAGS} fm ON fm.raw = {f('exemplary')}"
@@ -1032,6 +1043,14 @@ class _Import:
                     "unit",
                     f"Đơn vị mã “{shown['unit']}” không thuộc {self.scope} "
                     f"(theo cơ cấu tổ chức ngày 31/12/{year}).",
+                )
+            )
+        if has("person_out_of_scope"):
+            found.append(
+                (
+                    "code",
+                    f"Đảng viên mã “{shown['code']}” đang sinh hoạt ở đơn vị không thuộc "
+                    f"{self.scope}: kết quả của họ do đơn vị quản lý họ nhập.",
                 )
             )
         if has("level_missing"):

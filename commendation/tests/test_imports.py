@@ -222,8 +222,9 @@ class RejectedRowTests(ImportCase):
         inside, outside = self.party.members[self.party.orgs[0].pk][0], self.people[-1]
         scope = self.party.communes[0]
         batch = self.run_import(csv_bytes([line(inside), line(outside)]), scope=scope)
-        self.assertRejected(batch, (3, UNIT, "không thuộc"))
-        self.assertIn("31/12/2024", batch.errors[0]["message"])
+        # Both the member (whose record is in the other commune) and the unit are outside.
+        self.assertRejected(batch, (3, CODE, "không thuộc"), (3, UNIT, "không thuộc"))
+        self.assertIn("31/12/2024", batch.errors[1]["message"])
 
         accepted = self.run_import(csv_bytes([line(inside)]), scope=scope)
         self.assertEqual(accepted.status, ImportBatch.Status.DONE, accepted.errors)
