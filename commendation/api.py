@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from decimal import Decimal
 from pathlib import Path
 
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.utils import timezone
 from ninja import File, Form, Query, Router, Status
 from ninja.errors import HttpError
@@ -83,6 +82,8 @@ from commendation.services import eligibility, imports, people, quota, rollups, 
 from commendation.services import proposals as proposal_services
 from commendation.services import streaks as streak_services
 from core.exceptions import RuleViolation
+from core.http import attachment as _file
+from core.http import exact_decimal as dec
 from core.text import normalize, person_sort_key, sort_key
 from organizations import permissions as org_permissions
 from organizations.models import Cluster, Unit, UnitVersion
@@ -91,7 +92,6 @@ from organizations.schemas import ErrorOut
 
 router = Router(tags=["commendation"])
 
-CENT = Decimal("0.01")
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF = "application/pdf"
 REFUSED = {404: ErrorOut, 422: ErrorOut}
@@ -104,22 +104,6 @@ PROPOSAL_LIMIT = 500
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def dec(value) -> str | None:
-    """An exact decimal string with at least two places ("20.00", "85.50", "0.6667")."""
-    if value is None:
-        return None
-    value = Decimal(value)
-    if value.as_tuple().exponent > -2:
-        value = value.quantize(CENT)
-    return format(value, "f")
-
-
-def _file(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _this_year() -> int:

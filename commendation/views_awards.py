@@ -58,6 +58,7 @@ from commendation.services import eligibility, people
 from commendation.services import proposals as proposal_services
 from commendation.services.rules import level_name
 from core.exceptions import RuleViolation
+from core.http import attachment
 from core.templatetags.vn import format_points
 from core.text import normalize, person_sort_key, sort_key
 from organizations import permissions as org_permissions
@@ -1276,9 +1277,7 @@ def award_revoke(request, pk: int, award_pk: int):
 
 
 def _pdf_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=PDF)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment(content, PDF, filename)
 
 
 def award_certificate(request, pk: int, award_pk: int):

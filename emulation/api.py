@@ -5,14 +5,14 @@ Vietnamese message (handled in thidua.api), and every decimal travels as an exac
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from ninja import File, Router, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from core.exceptions import RuleViolation
+from core.http import attachment as _file
+from core.http import exact_decimal as dec
 from emulation import permissions
 from emulation.models import (
     Criterion,
@@ -67,27 +67,10 @@ from organizations.schemas import ErrorOut
 
 router = Router(tags=["emulation"])
 
-CENT = Decimal("0.01")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 REFUSED = {404: ErrorOut, 422: ErrorOut}
 HISTORY_LIMIT = 500
-
-
-def dec(value) -> str | None:
-    """An exact decimal string with at least two places ("20.00", "101.25")."""
-    if value is None:
-        return None
-    value = Decimal(value)
-    if value.as_tuple().exponent > -2:
-        value = value.quantize(CENT)
-    return format(value, "f")
-
-
-def _file(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _bytes(document) -> bytes:
