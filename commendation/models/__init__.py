@@ -11,6 +11,7 @@ from commendation.models.classification import (
     ImportBatch,
     Person,
     PersonClassification,
+    QuotaAllowance,
     UnitClassification,
 )
 from commendation.models.council import (
@@ -67,6 +68,7 @@ __all__ = [
     "Level",
     "Person",
     "PersonClassification",
+    "QuotaAllowance",
     "RuleSet",
     "ScoreBand",
     "UnitClassification",

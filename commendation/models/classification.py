@@ -101,6 +101,30 @@ class PersonClassification(models.Model):
         "commendation.RuleSet", on_delete=models.PROTECT, related_name="+", db_index=False
     )
     group = models.CharField(_("nhóm so sánh"), max_length=40, blank=True)
+    # Codes of the rule set's disqualifiers recorded for the year (e.g. a discipline), which
+    # explain a level below the score's band (366-QĐ/TW); "" when none.
+    disqualifiers = models.CharField(
+        _("điều kiện loại trừ đã ghi nhận"), max_length=200, blank=True, default=""
+    )
+    proposed_by = models.ForeignKey(
+        "organizations.Unit",
+        verbose_name=_("đơn vị đề xuất"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    decided_by = models.ForeignKey(
+        "organizations.Unit",
+        verbose_name=_("cấp ủy quyết định"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    decided_on = models.DateField(_("ngày quyết định"), null=True, blank=True)
     batch = models.ForeignKey(
         ImportBatch,
         null=True,
@@ -156,3 +180,32 @@ class UnitClassification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.year}: {self.get_level_display()}"
+
+
+class QuotaAllowance(models.Model):
+    """The competent level's permission for a comparison group of outstanding units to keep
+    HTXSNV up to the rule set's higher percentage (25 % instead of 20 %) in one year."""
+
+    year = models.PositiveSmallIntegerField(_("năm"))
+    unit = models.ForeignKey(
+        "organizations.Unit",
+        verbose_name=_("phạm vi (đơn vị)"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    group = models.CharField(_("nhóm so sánh"), max_length=40, blank=True)
+    granted_by = models.CharField(_("cấp cho phép"), max_length=200)
+    document = models.CharField(_("văn bản"), max_length=200, blank=True)
+    granted_on = models.DateField(_("ngày cho phép"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("cho phép tỷ lệ cao hơn")
+        verbose_name_plural = _("cho phép tỷ lệ cao hơn")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "unit", "group"], name="one_quota_allowance_per_group"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.year} {self.group}"

@@ -99,6 +99,14 @@ class Nominee(models.Model):
         "organizations.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     achievement = models.TextField(_("thành tích"), blank=True)
+    initiative = models.ForeignKey(
+        "commendation.Initiative",
+        verbose_name=_("sáng kiến dùng cho đề nghị"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="nominations",
+    )
     eligibility = models.JSONField(_("kết quả kiểm tra điều kiện"), default=dict, blank=True)
     eligibility_checked_at = models.DateTimeField(null=True, blank=True)
     withdrawn = models.BooleanField(_("đã rút khỏi hồ sơ"), default=False)
