@@ -47,6 +47,8 @@ class ImportBatch(models.Model):
         RUNNING = "running", _("Đang nhập")
         DONE = "done", _("Đã nhập")
         REJECTED = "rejected", _("Bị từ chối, không lưu gì")
+        DISMISSED = "dismissed", _("Bị từ chối, đã bỏ khỏi danh sách")
+        REMOVED = "removed", _("Đã xóa các kết quả đã nhập")
 
     year = models.PositiveSmallIntegerField(_("năm"))
     scope = models.ForeignKey(
