@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='personclassification',
             name='disqualifiers',
-            field=models.CharField(blank=True, default='', max_length=200, verbose_name='điều kiện loại trừ đã ghi nhận'),
+            field=models.CharField(blank=True, db_default='', default='', max_length=200, verbose_name='điều kiện loại trừ đã ghi nhận'),
         ),
         migrations.AddField(
             model_name='personclassification',

@@ -106,7 +106,7 @@ class PersonClassification(models.Model):
     # Codes of the rule set's disqualifiers recorded for the year (e.g. a discipline), which
     # explain a level below the score's band (366-QĐ/TW); "" when none.
     disqualifiers = models.CharField(
-        _("điều kiện loại trừ đã ghi nhận"), max_length=200, blank=True, default=""
+        _("điều kiện loại trừ đã ghi nhận"), max_length=200, blank=True, default="", db_default=""
     )
     proposed_by = models.ForeignKey(
         "organizations.Unit",
