@@ -252,8 +252,22 @@ def load_classification(actor=None) -> bool:
                             level=level,
                             score=_score(rng, level) if year == SCORED_YEAR else None,
                             rule_set=rule_sets[year],
+                            # the chi bộ proposes, the commune's committee decides
+                            proposed_by=org,
+                            decided_by=commune,
+                            decided_on=_decided_on(year),
                         )
                     )
+    # One member disciplined in 2025: KHTNV although 82 points is in the HTTNV band, which
+    # Quy định 366 allows only with the disqualifier recorded (same counts as before).
+    disciplined = next(
+        row
+        for row in person_rows
+        if row.year == SCORED_YEAR
+        and row.level == Level.NOT_COMPLETED
+        and row.unit.pk not in {o.pk for o in orgs[communes[COMMUNES.index(OVER_QUOTA_COMMUNE)]]}
+    )
+    disciplined.score, disciplined.disqualifiers = Decimal("82"), "ky-luat"
     PersonClassification.objects.bulk_create(person_rows, batch_size=1000)
     Person.objects.filter(pk=mover.pk).update(unit=mover_to)
 

@@ -10,9 +10,11 @@ at most 9; moving m cases gives 18 − m against 48 + m, the smallest m with
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 from django.urls import reverse
 
 from commendation import demo
@@ -83,9 +85,37 @@ class ClassificationDemoTests(ThiDuaTestCase):
         rows = PersonClassification.objects.filter(person__code__startswith="DV33-")
         self.assertFalse(rows.exclude(year=2025).filter(score__isnull=False).exists())
         rule_set = rules.rule_set_for(2025)
-        scored = list(rows.filter(year=2025).values_list("level", "score"))
-        self.assertEqual(len(scored), 288)
+        scored = list(rows.filter(year=2025, disqualifiers="").values_list("level", "score"))
+        self.assertEqual(len(scored), 287)
         self.assertEqual([rules.band_for(rule_set, s) for _, s in scored], [lv for lv, _ in scored])
+
+    def test_one_disciplined_member_is_khtnv_below_the_band_with_the_reason_recorded(self):
+        row = PersonClassification.objects.get(
+            person__code__startswith="DV33-", year=2025, disqualifiers__gt=""
+        )
+        rule_set = rules.rule_set_for(2025)
+        self.assertEqual((row.level, row.disqualifiers), (Level.NOT_COMPLETED, "ky-luat"))
+        self.assertEqual(rules.band_for(rule_set, row.score), Level.GOOD)
+        self.assertEqual(
+            rules.check_level(
+                rule_set,
+                level=row.level,
+                score=row.score,
+                disqualifiers=["ky-luat"],
+                subject="person",
+            ),
+            [],
+        )
+        self.assertTrue(rules.check_level(rule_set, level=row.level, score=row.score))
+
+    def test_every_member_result_says_who_proposed_who_decided_and_when(self):
+        rows = PersonClassification.objects.filter(person__code__startswith="DV33-")
+        self.assertFalse(
+            rows.filter(Q(proposed_by=None) | Q(decided_by=None) | Q(decided_on=None)).exists()
+        )
+        sample = rows.select_related("proposed_by", "decided_by").filter(year=2025).first()
+        self.assertEqual(sample.proposed_by, sample.unit)
+        self.assertEqual(sample.decided_on, datetime.date(2026, 1, 20))
 
     def test_the_showcased_commune_exceeds_the_quota_in_2025_and_the_rest_respect_it(self):
         over = []
