@@ -58,10 +58,58 @@ def copy_floor(csv_path: Path) -> float:
     return seconds
 
 
+RESULT_COLUMNS = (
+    'person_id, year, unit_id, level, exemplary, score, rule_set_id, "group", batch_id,'
+    " disqualifiers, proposed_by_id, decided_by_id, decided_on"
+)
+
+
+def export_rows(batch_id: int, path: Path) -> None:
+    """The imported rows, as PostgreSQL's binary COPY format, for the table-write floor."""
+    from django.db import connection
+
+    raw = connection.connection
+    query = (
+        f"SELECT {RESULT_COLUMNS} FROM commendation_personclassification"
+        f" WHERE batch_id = {batch_id:d}"
+    )
+    with (
+        path.open("wb") as out,
+        raw.cursor() as cursor,
+        cursor.copy(f"COPY ({query}) TO STDOUT (FORMAT binary)") as copy,
+    ):
+        for block in copy:
+            out.write(block)
+    raw.commit()
+
+
+def table_write_floor(path: Path) -> float:
+    """Seconds for a binary COPY of the already resolved rows into the results table itself,
+    with its indexes and the years already in it (per-row foreign-key triggers off, as the
+    import has them), rolled back: what writing these rows costs, without reading a CSV or
+    checking anything."""
+    from django.db import connection
+
+    connection.ensure_connection()
+    raw = connection.connection
+    raw.commit()
+    started = time.perf_counter()
+    with path.open("rb") as source, raw.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        with cursor.copy(
+            f"COPY commendation_personclassification ({RESULT_COLUMNS}) FROM STDIN (FORMAT binary)"
+        ) as copy:
+            while block := source.read(1 << 20):
+                copy.write(block)
+    seconds = time.perf_counter() - started
+    raw.rollback()
+    return seconds
+
+
 class StageTimer:
     """Time spent in the importer's main steps (wrapped methods), for the breakdown."""
 
-    STEPS = ("stage", "_build_maps", "_build_units", "_resolve", "_flagged_count", "_insert")
+    STEPS = ("stage", "_build_maps", "_build_units", "_insert_if_clean", "_resolve", "_insert")
 
     def __init__(self) -> None:
         from commendation.services import imports
@@ -110,14 +158,20 @@ def run(scale: float, years: int, *, fk_triggers: bool) -> dict:
     if batch.status != ImportBatch.Status.DONE:
         sys.exit(f"Import rejected: {batch.rejected_rows} rows, first errors {batch.errors[:3]}")
     floor_after = copy_floor(csv_path)
+    binary = _setup.OUT_DIR / f"{_setup.database_name()}_resolved_{year}.bin"
+    export_rows(batch.pk, binary)
 
-    with connection.cursor() as cursor:  # clean up for the next run
-        cursor.execute(
-            "DELETE FROM commendation_personclassification WHERE batch_id = %s", [batch.pk]
-        )
-    connection.close()
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE commendation_personclassification")
+    def clean_up() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM commendation_personclassification WHERE year = %s", [year])
+        connection.close()
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE commendation_personclassification")
+
+    clean_up()
+    table_floor = table_write_floor(binary)
+    binary.unlink()
+    clean_up()
 
     rows = batch.total_rows
     floor = min(floor_before, floor_after)
@@ -135,6 +189,8 @@ def run(scale: float, years: int, *, fk_triggers: bool) -> dict:
         "import_seconds": round(seconds, 2),
         "import_rows_per_s": round(rows / seconds),
         "share_of_floor": round(floor / seconds, 3),
+        "table_floor_seconds": round(table_floor, 2),
+        "share_of_table_floor": round(table_floor / seconds, 3),
         "peak_rss_bytes": peak,
         "rss_before_bytes": rss_before,
         "peak_is_import_only": exact_peak,
@@ -155,6 +211,11 @@ def report(result: dict) -> None:
     print(f"  floor (COPY thuần):  {floor_s:8.2f} s  {floor_rate:>10,} dòng/s")
     print(f"  import:              {import_s:8.2f} s  {import_rate:>10,} dòng/s")
     print(f"  tỷ lệ so với floor:  {share:8.1%}  (mục tiêu ≥ {TARGET_SHARE:.0%}: {share_verdict})")
+    print(
+        f"  ghi cùng các dòng vào bảng kết quả (COPY nhị phân, có chỉ mục): "
+        f"{result['table_floor_seconds']:.2f} s — nhập = {result['share_of_table_floor']:.1%} "
+        "tốc độ đó"
+    )
     print(
         f"  bộ nhớ đỉnh:         {_setup.mib(peak):>8}  (trước khi nhập "
         f"{_setup.mib(result['rss_before_bytes'])}; mục tiêu ≤ 1 GiB: {memory_verdict})"
