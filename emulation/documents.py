@@ -25,7 +25,7 @@ from core.docx import no_borders as _no_borders
 from core.docx import paragraph as _paragraph
 from core.text import sort_key
 from emulation.models import Pledge
-from organizations.models import UnitVersion
+from organizations.services import registry
 
 
 @dataclass
@@ -47,15 +47,6 @@ class PledgeData:
     signed: bool
 
 
-def _names(unit_ids: list[int], day: datetime.date) -> dict[int, UnitVersion]:
-    """Each unit's version valid on ``day``: the last one begun by then (or its first)."""
-    found: dict[int, UnitVersion] = {}
-    for version in UnitVersion.objects.filter(unit_id__in=unit_ids).order_by("valid_from"):
-        if version.unit_id not in found or version.valid_from <= day:
-            found[version.unit_id] = version
-    return found
-
-
 def _paragraphs(text: str) -> list[str]:
     """Split the preamble into its "Căn cứ ..." clauses, one paragraph each."""
     parts = []
@@ -73,10 +64,9 @@ def pledge_data(pledge: Pledge) -> PledgeData:
         unit_ids = list(pledge.signatories.values_list("pk", flat=True))
     else:
         unit_ids = list(emulation_year.participants.values_list("unit_id", flat=True))
-    names = _names(unit_ids, day)
-    signatories = [
-        Signatory(name=v.name, short_name=v.short_name or v.name) for v in names.values()
-    ]
+    names = registry.names_on(unit_ids, day)
+    short_names = registry.names_on(unit_ids, day, short=True)
+    signatories = [Signatory(name=names[pk], short_name=short_names[pk]) for pk in names]
     signatories.sort(key=lambda s: sort_key(s.short_name))
     return PledgeData(
         parent_issuer=pledge.parent_issuer,

@@ -48,6 +48,7 @@ from emulation.models import (
 from emulation.permissions import can_edit_sheet
 from emulation.services import cycle, ranking, scales
 from emulation.services import sheets as sheet_services
+from organizations.services import registry
 
 SHEET_TITLE = "Bảng điểm"
 META_TITLE = "_thidua"
@@ -139,11 +140,8 @@ def _num(value: Decimal | None):
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _unit_name(unit, day: datetime.date, *, short: bool = False) -> str:
-    version = unit.version_on(day) or unit.latest_version
-    if version is None:
-        return str(unit)
-    return (version.short_name or version.name) if short else (version.name or version.short_name)
+def _unit_name(unit, day: datetime.date) -> str:
+    return registry.names_on([unit.pk], day).get(unit.pk) or unit.code
 
 
 def _organizer_label(emulation_year) -> str:
@@ -881,14 +879,19 @@ def export_summary(period: Period) -> bytes:
 
     emulation_year = period.emulation_year
     result = ranking.rank(period)
+    # the names at the end of the period, as the ranking gives them (one query for all)
+    pending_names = registry.names_on(
+        [s.unit_id for s in result.pending], period.due_on, short=True
+    )
+    names = {s.pk: pending_names.get(s.unit_id) or s.unit.code for s in result.pending}
+    names.update({row.sheet.pk: row.name for row in result.rows})
     sheets = [row.sheet for row in result.rows] + sorted(
-        result.pending, key=lambda s: sort_key(_unit_name(s.unit, period.due_on, short=True))
+        result.pending, key=lambda s: sort_key(names[s.pk])
     )
     final_ids = {row.sheet.pk for row in result.rows}
     rank_of = {row.sheet.pk: row.rank for row in result.rows}
     cache: dict = {}
     views = {s.pk: sheet_services.view(s, profiles_cache=cache) for s in sheets}
-    names = {s.pk: _unit_name(s.unit, period.due_on, short=True) for s in sheets}
 
     thin = Side(style="thin", color="808080")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)

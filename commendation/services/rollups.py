@@ -38,6 +38,7 @@ from commendation.models import Level, PersonClassification, UnitClassification
 from core.templatetags.vn import format_points
 from core.text import sort_key
 from organizations.models import Unit, UnitKind, UnitVersion
+from organizations.services import registry
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -116,31 +117,26 @@ def _tree(root: Unit, day: datetime.date) -> dict[int, _Node]:
     """Query 1: the units of the tree as ``Unit`` instances with their name on ``day``."""
     cte, params = subtree_cte(root.pk, day)
     q = connection.ops.quote_name
-    units, versions, kinds = (
-        q(Unit._meta.db_table),
-        q(UnitVersion._meta.db_table),
-        q(UnitKind._meta.db_table),
+    units, kinds = q(Unit._meta.db_table), q(UnitKind._meta.db_table)
+
+    # the name on the day, by the registry's one rule (organizations.services.registry.name_on)
+    names_sql, names_params = (
+        Unit.objects.annotate(
+            rollup_name=registry.name_on(day), rollup_short_name=registry.name_on(day, short=True)
+        )
+        .values("pk", "rollup_name", "rollup_short_name")
+        .query.sql_with_params()
     )
-
-    def version_field(column: str) -> str:
-        # the name in force on the day, else the latest before it, else the first one
-        return f"""COALESCE(
-            (SELECT v.{column} FROM {versions} v WHERE v.unit_id = u.id AND v.valid_from <= %s
-             ORDER BY v.valid_from DESC LIMIT 1),
-            (SELECT v.{column} FROM {versions} v WHERE v.unit_id = u.id
-             ORDER BY v.valid_from LIMIT 1))"""  # noqa: S608 - identifiers from model metadata
-
     sql = f"""{cte}
         SELECT u.*, tree.parent_id AS rollup_parent_id, tree.depth AS rollup_depth,
-               k.code AS rollup_kind_code,
-               {version_field("name")} AS rollup_name,
-               {version_field("short_name")} AS rollup_short_name
+               k.code AS rollup_kind_code, n.rollup_name, n.rollup_short_name
         FROM tree
         JOIN {units} u ON u.id = tree.unit_id
         JOIN {kinds} k ON k.id = u.kind_id
+        JOIN ({names_sql}) n ON n.pk = tree.unit_id
     """  # noqa: S608 - identifiers from model metadata, values are parameters
     nodes: dict[int, _Node] = {}
-    for unit in Unit.objects.raw(sql, [*params, day, day]):
+    for unit in Unit.objects.raw(sql, [*params, *names_params]):
         if unit.pk in nodes:  # two versions under the same parent on one day: count once
             continue
         nodes[unit.pk] = _Node(
@@ -359,13 +355,14 @@ def national_people_rollup(
     )
     for unit_id, level, n in rows_of_year:
         totals[top(unit_id)][int(level)] += n
-    names = {
-        v.unit_id: v.short_name or v.name
-        for v in UnitVersion.objects.filter(unit_id__in=list(totals), valid_from__lte=day)
-        .exclude(valid_to__lt=day)
-        .select_related("unit")
+    # the provinces with their names on the day, by the registry's rule, in one query
+    units = {
+        u.pk: u
+        for u in Unit.objects.filter(pk__in=list(totals)).annotate(
+            rollup_name=registry.name_on(day, short=True)
+        )
     }
-    units = {u.pk: u for u in Unit.objects.filter(pk__in=list(totals))}
+    names = {pk: u.rollup_name or u.code for pk, u in units.items()}
 
     def row(unit: Unit | None, name: str, counts: dict[int, int]) -> RollupRow:
         counts = {level: counts.get(level, 0) for level in Level.values}
@@ -383,8 +380,8 @@ def national_people_rollup(
         )
 
     result = [
-        row(units[pk], names.get(pk, units[pk].code), counts)
-        for pk, counts in sorted(totals.items(), key=lambda item: sort_key(names.get(item[0], "")))
+        row(units[pk], names[pk], counts)
+        for pk, counts in sorted(totals.items(), key=lambda item: sort_key(names[item[0]]))
     ]
     nation: dict[int, int] = defaultdict(int)
     for counts in totals.values():

@@ -6,10 +6,11 @@ from decimal import Decimal
 from django.test import TestCase
 
 from commendation.models import Level, PersonClassification, UnitClassification
-from commendation.services.rollups import people_rollup, units_rollup
+from commendation.services.rollups import national_people_rollup, people_rollup, units_rollup
 from commendation.services.rules import rule_set_for
 from commendation.testing import classify, make_party
 from organizations.services import registry
+from organizations.testing import make_unit
 
 EXC, GOOD, DONE, FAIL = Level.EXCELLENT, Level.GOOD, Level.COMPLETED, Level.NOT_COMPLETED
 YEAR = 2024
@@ -167,6 +168,31 @@ class PeopleRollupTests(TestCase):
         with self.assertNumQueries(2):
             after = people_rollup(YEAR, self.party.province)
         self.assertEqual(after[0].total, before[0].total + 30)
+
+    def test_the_national_rollup_names_each_province_as_it_was_named_that_year(self):
+        """Names by the registry's rule (registry.names_on): a province renamed later keeps
+        its name of the year; one dissolved during the year keeps its last name."""
+        province = self.party.province
+        registry.rename_unit(
+            province,
+            actor=None,
+            effective_date=datetime.date(2025, 1, 1),
+            name="Đảng bộ tỉnh Hưng Yên (mới)",
+            short_name="Hưng Yên mới",
+        )
+        ha_tay = make_unit("Hà Tây", name="Đảng bộ tỉnh Hà Tây", kind_code="province_committee")
+        unrated = self.party.members[self.party.orgs[3].pk][4]  # org 2.2: not rated in 2024
+        classify(unrated, YEAR, GOOD, unit=ha_tay)  # rated in Hà Tây before it ended
+        registry.dissolve_unit(ha_tay, actor=None, effective_date=datetime.date(2024, 10, 1))
+        # 1: the parents on 31 December; 2: GROUP BY unit, level; 3: the provinces' names
+        with self.assertNumQueries(3):
+            rows = national_people_rollup(YEAR)
+        self.assertEqual(
+            [(row.name, row.total) for row in rows],
+            [("Hà Tây", 1), ("Hưng Yên", 18), ("Thái Bình", 3), ("Toàn quốc", 22)],
+        )
+        classify(self.party.people[0], 2025, GOOD)
+        self.assertEqual(national_people_rollup(2025)[0].name, "Hưng Yên mới")
 
 
 class UnitsRollupTests(TestCase):

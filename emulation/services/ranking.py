@@ -25,7 +25,7 @@ from django.utils.translation import gettext
 from core.text import sort_key
 from emulation.models import Period, ScoreSheet, SheetStatus, TieBreak
 from emulation.services import sheets as sheet_services
-from organizations.models import UnitVersion
+from organizations.services import registry
 
 ZERO = Decimal(0)
 FINAL_STAGES = ("self", "final")
@@ -88,16 +88,6 @@ def tie_break_label(code: str) -> str:
     return str(TieBreak(code).label)
 
 
-def _names(period: Period) -> dict[int, str]:
-    year_end = period.due_on
-    names = {}
-    for v in UnitVersion.objects.filter(
-        unit__in=period.sheets.values("unit"), valid_from__lte=year_end
-    ).order_by("valid_from"):
-        names[v.unit_id] = v.short_name or v.name
-    return names
-
-
 def _provisional_cell(line: sheet_services.Line):
     """Final, else second review, else first review, else the self score."""
     return line.proposed or line.self_cell
@@ -108,7 +98,8 @@ def rank(period: Period, *, provisional: bool = False) -> Ranking:
     the review) also ranks unfinished sheets on their latest layer of each cell."""
     emulation_year = period.emulation_year
     tie_breaks = list(emulation_year.tie_breaks or [])
-    names = _names(period)
+    # names at the end of the period; a unit merged since keeps its name of then
+    names = registry.names_on(period.sheets.values("unit"), period.due_on, short=True)
     rows: list[Row] = []
     pending: list[ScoreSheet] = []
     cache: dict = {}

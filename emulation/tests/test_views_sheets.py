@@ -177,7 +177,7 @@ class SheetPageTests(SheetPageTestCase):
         self.client.force_login(self.cast.member_officer)
         url = self.sheet.get_absolute_url()
         self_assess(self.world, self.thai_binh, {}, submit=False)
-        with self.assertNumQueries(13), CaptureQueriesContext(connection) as before:
+        with self.assertNumQueries(12), CaptureQueriesContext(connection) as before:
             # 1. the session; 2. the user; 3. the sheet with its period, year, cluster,
             # scale and unit joined; 4. the user's role assignments (cached on the user);
             # access (emulation.permissions.get_sheet_for_user): 5. may the user manage the
@@ -185,8 +185,8 @@ class SheetPageTests(SheetPageTestCase):
             # the rest of the request); 6. is the cluster visible to it; 7. the year's
             # reviewer units (may the user review?); the layers (services.sheets.view):
             # 8. the criteria; 9. every score of the sheet with its reviewer; 10. the
-            # targets of the target-driven leaves; 11.-12. the units named on the page with
-            # their versions (one prefetch); 13. the evidence files of the sheet.
+            # targets of the target-driven leaves; 11. the names of the units named on the
+            # page (registry.names_on, one query); 12. the evidence files of the sheet.
             self.client.get(url)
         bonus_group = self.leaves["3.1"].parent
         for number in range(5):

@@ -44,7 +44,8 @@ from emulation.services import cycle, pledges, ranking, scales
 from emulation.services import sheets as sheet_services
 from emulation.services import targets as target_services
 from organizations import permissions as org_permissions
-from organizations.models import Cluster, ClusterLeadership, Unit, UnitVersion
+from organizations.models import Cluster, ClusterLeadership, Unit
+from organizations.services import registry
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -58,27 +59,13 @@ def _form_error(form, exc: RuleViolation) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
-def _names(unit_ids, year: int) -> dict[int, str]:
-    """Each unit's short name at the end of ``year`` (its last name if it ended earlier),
-    in one query."""
-    names: dict[int, str] = {}
-    versions = (
-        UnitVersion.objects.filter(unit_id__in=list(unit_ids), valid_from__lte=(year_end(year)))
-        .order_by("valid_from")
-        .values_list("unit_id", "short_name", "name")
-    )
-    for unit_id, short_name, name in versions:
-        names[unit_id] = short_name or name
-    return names
-
-
 def year_end(year: int) -> datetime.date:
     return datetime.date(year, 12, 31)
 
 
 def _sorted_units(unit_ids, year: int) -> list[tuple[int, str]]:
     """(unit id, name at the end of ``year``) in Vietnamese order of the names."""
-    names = _names(unit_ids, year)
+    names = registry.names_on(unit_ids, year_end(year), short=True)
     rows = [(pk, names.get(pk, "")) for pk in unit_ids]
     return sorted(rows, key=lambda row: sort_key(row[1]))
 
@@ -244,7 +231,9 @@ def _render_year(request, emulation_year: EmulationYear, **forms_given):
     cascades = list(emulation_year.cascades.select_related("organizer"))
     parent = emulation_year.parent
     organizer_ids = {c.organizer_id for c in cascades} | {emulation_year.organizer_id}
-    organizers = _names(organizer_ids - {None}, emulation_year.year)
+    organizers = registry.names_on(
+        organizer_ids - {None}, year_end(emulation_year.year), short=True
+    )
     for c in cascades:
         c.organizer_name = organizers.get(c.organizer_id, "")
     pledge = Pledge.objects.filter(emulation_year=emulation_year).first()
@@ -785,7 +774,9 @@ def period_detail(request, pk: int):
     emulation_year = period.emulation_year
     can_manage = permissions.can_manage_year(user, emulation_year)
     sheets = list(period.sheets.all())
-    names = _names([s.unit_id for s in sheets], emulation_year.year)
+    names = registry.names_on(
+        [s.unit_id for s in sheets], year_end(emulation_year.year), short=True
+    )
     rows = []
     for sheet in sheets:
         sheet.period = period  # shares the year (and its caches) with the permission checks
@@ -865,7 +856,9 @@ def ranking_page(request, pk: int):
         }
         for row in result.rows
     ]
-    pending_names = _names([s.unit_id for s in result.pending], period.emulation_year.year)
+    pending_names = registry.names_on(
+        [s.unit_id for s in result.pending], year_end(period.emulation_year.year), short=True
+    )
     pending = sorted(
         ((s, pending_names.get(s.unit_id, "")) for s in result.pending),
         key=lambda item: sort_key(item[1]),

@@ -43,6 +43,7 @@ from emulation.models import (
 )
 from emulation.services import cycle, sheets
 from organizations.models import Unit
+from organizations.services import registry
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MINUS = "\u2212"
@@ -104,9 +105,8 @@ def _today() -> datetime.date:
 
 
 def _unit_names(ids) -> dict[int, str]:
-    """Current short names in two queries, however many units (str(unit) costs one each)."""
-    units = Unit.objects.filter(pk__in=set(ids)).prefetch_related("versions")
-    return {u.pk: str(u) for u in units}
+    """Today's short names in one query, however many units (str(unit) costs one each)."""
+    return registry.names_on(ids, _today(), short=True)
 
 
 def _counted(cell: sheets.Cell | None, criterion: Criterion) -> Decimal | None:
