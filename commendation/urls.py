@@ -1,5 +1,6 @@
 """Xếp loại chất lượng pages, under /xep-loai/: the rule sets, a unit's year (its own result,
-the roll-ups and the quota), streaks, a person's history, and the import of people's results.
+the roll-ups and the quota), streaks, the person registry (search, a person's history, adding
+and editing people), and the import of people's results (dismissing or removing a batch).
 Titles and commendation, under /khen-thuong/: the catalogue, eligibility checks, a person's
 record, proposals and their route, the council's sessions, decisions and certificates."""
 
@@ -15,10 +16,15 @@ urlpatterns = [
     path("xep-loai/don-vi/<int:pk>/<int:year>/", views.unit_year, name="unit"),
     path("xep-loai/don-vi/<int:pk>/<int:year>/ghi-nhan/", views.unit_record, name="unit_record"),
     path("xep-loai/don-vi/<int:pk>/<int:year>/nam-lien/", views.streaks, name="streaks"),
+    path("xep-loai/ca-nhan/", views.people_list, name="people"),
+    path("xep-loai/ca-nhan/moi/", views.person_create, name="person_create"),
     path("xep-loai/ca-nhan/<int:pk>/", views.person_detail, name="person"),
+    path("xep-loai/ca-nhan/<int:pk>/sua/", views.person_edit, name="person_edit"),
     path("xep-loai/nhap/", views.import_start, name="import"),
     path("xep-loai/nhap/<int:pk>/", views.import_batch, name="batch"),
     path("xep-loai/nhap/<int:pk>/tien-do/", views.import_progress, name="batch_progress"),
+    path("xep-loai/nhap/<int:pk>/bo/", views.batch_dismiss, name="batch_dismiss"),
+    path("xep-loai/nhap/<int:pk>/xoa/", views.batch_remove, name="batch_remove"),
     # titles, proposals, the council and decisions (views_awards)
     path("khen-thuong/danh-muc/", awards.catalogue, name="forms"),
     path("khen-thuong/kiem-tra-dieu-kien/", awards.eligibility_check, name="eligibility"),

@@ -7,7 +7,10 @@
   the people under it and of its subordinate units, and for a group over the quota a
   read-only suggestion of who would keep HTXSNV;
 - streaks ("n năm liền") of the unit and of the people under it, and a person's history;
-- the import of people's results from a CSV or Excel file, with a progress bar.
+- the person registry: search ignoring case and accents, and, for an officer who may record
+  for the person's unit (permissions.can_record_for, this year), adding and editing people;
+- the import of people's results from a CSV or Excel file, with a progress bar; a rejected
+  batch dismissed, a finished one removed (its results deleted) to import the file again.
 
 Each view: check access (commendation.permissions; missing and forbidden are both 404), call
 the service, render the page or, for htmx requests, the fragment. A RuleViolation's
@@ -36,6 +39,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from commendation import forms, permissions
+from commendation.forms_people import PersonForm
 from commendation.models import (
     LEVEL_ABBREVIATIONS,
     ImportBatch,
@@ -45,10 +49,11 @@ from commendation.models import (
     RuleSet,
     UnitClassification,
 )
-from commendation.services import imports, quota, rollups, rules
+from commendation.services import batches, imports, quota, rollups, rules
+from commendation.services import people as people_service
 from commendation.services import streaks as streaks_service
 from core.exceptions import RuleViolation
-from core.text import person_sort_key, sort_key
+from core.text import normalize, person_sort_key, sort_key
 from organizations import permissions as org_permissions
 from organizations.models import Unit, UnitVersion
 from organizations.models.units import covering
@@ -202,6 +207,7 @@ def _suggestion(year: int, group: quota.GroupQuota, candidates, rule_set: RuleSe
         group=group.group,
         rule_set=rule_set,
         outstanding=group.outstanding,
+        allowance=group.allowance,
     )
     return {"group": group, "suggestion": suggestion}
 
@@ -258,7 +264,7 @@ def _quota_context(year: int, unit: Unit, children: list[UnitVersion]) -> dict:
     child_ids = [v.unit_id for v in children]
     try:
         people = quota.check_people(year, within=unit)
-        units = quota.check_units(year, child_ids)
+        units = quota.check_units(year, child_ids, within=unit)
     except RuleViolation as exc:
         context["quota_reason"] = exc.message
         return context
@@ -410,6 +416,7 @@ def streaks(request, pk: int, year: int):
 
 def person_detail(request, pk: int):
     person = permissions.get_person_for_user(request.user, pk)
+    can_edit = _can_edit_person(request.user, person)
     history = list(
         PersonClassification.objects.filter(person=person)
         .select_related("unit", "rule_set")
@@ -437,13 +444,133 @@ def person_detail(request, pk: int):
         "person_streaks": person_streaks,
         "moved": len({row.unit_id for row in history}) > 1,
         "levels": LEVELS,
+        "can_edit": can_edit,
     }
     return render(request, "commendation/person.html", context)
+
+
+# --- the person registry ---------------------------------------------------------------------
+
+PEOPLE_SHOWN = 100  # a search lists this many; more asks for a narrower search
+
+
+def _may_add_people(user) -> bool:
+    """Who is offered the form: sector-wide staff and unit officers. Whether they may record
+    for the unit typed is checked on saving (can_record_for)."""
+    return org_permissions.is_sector_wide(user) or bool(org_permissions.officer_units(user))
+
+
+def _can_edit_person(user, person: Person) -> bool:
+    if org_permissions.is_sector_wide(user):
+        return True
+    return person.unit is not None and permissions.can_record_for(user, person.unit, _this_year())
+
+
+def people_list(request):
+    query = request.GET.get("tim", "")
+    found, more = [], False
+    if normalize(query):
+        rows = list(
+            people_service.search_people(permissions.get_people_for_user(request.user), query)
+            .select_related("unit")
+            .prefetch_related("unit__versions")
+            .order_by("pk")[: PEOPLE_SHOWN + 1]
+        )
+        more = len(rows) > PEOPLE_SHOWN
+        found = sorted(rows[:PEOPLE_SHOWN], key=lambda p: person_sort_key(p.full_name))
+    context = {
+        "query": query,
+        "people": found,
+        "more": more,
+        "limit": PEOPLE_SHOWN,
+        "can_add": _may_add_people(request.user),
+    }
+    return render(request, "commendation/people.html", context)
+
+
+_PERSON_FIELDS = {"unit": "unit_code"}  # service field → form field, where they differ
+
+
+def _save_person(request, form: PersonForm, person: Person | None = None) -> Person | None:
+    """Resolve the unit code the user may record for, then call the service; the reasons of
+    a refusal go onto the form."""
+    data = form.cleaned_data
+    unit = None
+    if data["unit_code"]:
+        code = normalize(data["unit_code"])
+        unit = Unit.objects.filter(code=code).prefetch_related("versions").first()
+        if unit is not None and person is not None and unit.pk == person.unit_id:
+            pass  # unchanged: the edit right was checked on the person
+        elif unit is None or not permissions.can_record_for(request.user, unit, _this_year()):
+            # missing and forbidden look the same
+            form.add_error(
+                "unit_code",
+                _("Không có đơn vị mã “%(code)s” mà bạn được ghi nhận cho.") % {"code": code},
+            )
+            return None
+    elif not org_permissions.is_sector_wide(request.user):
+        form.add_error("unit_code", _("Nhập mã đơn vị nơi người này sinh hoạt."))
+        return None
+    details = {
+        "code": data["code"],
+        "full_name": data["full_name"],
+        "gender": data["gender"],
+        "birth_year": data["birth_year"],
+        "unit": unit,
+        "actor": request.user,
+    }
+    try:
+        if person is None:
+            return people_service.create_person(**details)
+        return people_service.update_person(person, **details)
+    except RuleViolation as exc:
+        field = _PERSON_FIELDS.get(exc.field or "", exc.field)
+        form.add_error(field if field in form.fields else None, exc.message)
+    return None
+
+
+def person_create(request):
+    if not _may_add_people(request.user):
+        raise Http404
+    form = PersonForm(request.POST or None, initial={"unit_code": request.GET.get("don_vi", "")})
+    if request.method == "POST" and form.is_valid():
+        person = _save_person(request, form)
+        if person is not None:
+            messages.success(
+                request, _("Đã thêm %(name)s vào hồ sơ cá nhân.") % {"name": person.full_name}
+            )
+            return redirect("commendation:person", person.pk)
+    context = {"form": form, "person": None}
+    return render(request, "commendation/person_form.html", context)
+
+
+def person_edit(request, pk: int):
+    person = permissions.get_person_for_user(request.user, pk)
+    if not _can_edit_person(request.user, person):
+        raise Http404("Không tìm thấy cá nhân.")
+    initial = {
+        "code": person.code,
+        "full_name": person.full_name,
+        "gender": person.gender,
+        "birth_year": person.birth_year,
+        "unit_code": person.unit.code if person.unit_id else "",
+    }
+    form = PersonForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = _save_person(request, form, person)
+        if saved is not None:
+            messages.success(
+                request, _("Đã lưu thông tin của %(name)s.") % {"name": saved.full_name}
+            )
+            return redirect("commendation:person", saved.pk)
+    context = {"form": form, "person": person}
+    return render(request, "commendation/person_form.html", context)
 
 
 # --- import ----------------------------------------------------------------------------------
 
 IMPORT_WAIT_SECONDS = 30  # how long the upload waits for the worker to open the batch
+RECENT_BATCHES = 20
 
 
 @dataclass
@@ -554,11 +681,11 @@ def import_start(request):
             if started.batch_id is not None:
                 return redirect("commendation:batch", started.batch_id)
             form.add_error(None, started.error or _("Chưa bắt đầu nhập được, hãy thử lại."))
-    recent = ImportBatch.objects.filter(actor=request.user).select_related("scope")[:10]
+    recent = batches.batches_for_user(request.user)[:RECENT_BATCHES]
     return render(request, "commendation/import.html", {"form": form, "recent": recent})
 
 
-def _batch_context(batch: ImportBatch) -> dict:
+def _batch_context(batch: ImportBatch, user) -> dict:
     running = batch.status == ImportBatch.Status.RUNNING
     counts = []
     if batch.status == ImportBatch.Status.DONE:
@@ -579,15 +706,53 @@ def _batch_context(batch: ImportBatch) -> dict:
         "counts": counts,
         "errors_shown": len(batch.errors),
         "errors_cut": batch.rejected_rows > len(batch.errors),
+        # whoever sees a rejected batch may dismiss it; removing results needs the scope
+        "can_dismiss": batch.status == ImportBatch.Status.REJECTED,
+        "can_remove": batch.status == ImportBatch.Status.DONE
+        and batches.can_remove_batch(user, batch),
     }
 
 
 def import_batch(request, pk: int):
     batch = permissions.get_batch_for_user(request.user, pk)
-    return render(request, "commendation/batch.html", _batch_context(batch))
+    return render(request, "commendation/batch.html", _batch_context(batch, request.user))
 
 
 def import_progress(request, pk: int):
     """The fragment the batch page polls every second while the import runs."""
     batch = permissions.get_batch_for_user(request.user, pk)
-    return render(request, "commendation/_batch_progress.html", _batch_context(batch))
+    return render(request, "commendation/_batch_progress.html", _batch_context(batch, request.user))
+
+
+@require_POST
+def batch_dismiss(request, pk: int):
+    """Dismiss a rejected batch: it leaves the list of batches (audited)."""
+    batch = permissions.get_batch_for_user(request.user, pk)
+    try:
+        batches.dismiss_batch(batch, actor=request.user)
+    except RuleViolation as exc:
+        messages.error(request, exc.message)
+        return redirect("commendation:batch", batch.pk)
+    messages.success(
+        request, _("Đã bỏ lần nhập tệp “%(name)s” khỏi danh sách.") % {"name": batch.file_name}
+    )
+    return redirect("commendation:import")
+
+
+@require_POST
+def batch_remove(request, pk: int):
+    """Xóa lần nhập: delete the results a finished batch saved (audited with the count)."""
+    batch = permissions.get_batch_for_user(request.user, pk)
+    if not batches.can_remove_batch(request.user, batch):
+        raise Http404("Không tìm thấy lần nhập.")
+    try:
+        count = batches.remove_batch(batch, actor=request.user)
+    except RuleViolation as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Đã xóa lần nhập tệp “%(name)s”: %(count)s kết quả xếp loại đã bị xóa.")
+            % {"name": batch.file_name, "count": count},
+        )
+    return redirect("commendation:batch", batch.pk)

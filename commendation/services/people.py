@@ -10,15 +10,28 @@ Rules:
   and so is another person's initiative or one recognized after the award's year;
 - an award is revoked with a reason, never deleted: the row stays, marked, and keeps its
   initiative (a revoked award does not give the initiative back);
+- a person is created and their details (code, name, gender, birth year, unit) are changed
+  by one function each (:func:`create_person`, :func:`update_person`); the code is the key
+  imports match on, so a code already taken — ignoring case, "hy000001" = "HY000001" — is
+  refused, as are a blank name, an unknown gender, a birth year outside 1900..this year and
+  a unit that no longer exists today. Who may do it is the pages' check
+  (commendation.permissions.can_record_for on the unit);
+- search (:func:`search_people`) ignores case and diacritics ("nguyen van an" finds
+  "Nguyễn Văn An"; each word typed must start a word of the name) and matches a code; it
+  runs in SQL on a key computed per row (no stored key column yet: a sequential scan on a
+  national table);
 - every write is one transaction with its audit entry; a refusal changes nothing.
 """
 
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import CharField, Func, Q, QuerySet, Value
+from django.db.models.functions import Concat
 from django.utils import timezone, translation
 
 from commendation.models import (
@@ -26,6 +39,7 @@ from commendation.models import (
     Award,
     Exclusion,
     Form,
+    Gender,
     Initiative,
     Level,
     Person,
@@ -38,10 +52,14 @@ from commendation.services.streaks import person_streak
 from core import audit
 from core.exceptions import RuleViolation
 from core.models import AuditEntry
-from core.text import name_key, normalize
+from core.text import name_key, normalize, search_key
 from organizations.models import Unit
 
 FIRST_YEAR = 1945
+FIRST_BIRTH_YEAR = 1900
+CODE_MAX = Person._meta.get_field("code").max_length
+NAME_MAX = Person._meta.get_field("full_name").max_length
+PERSON_FIELDS = ["code", "full_name", "gender", "birth_year", "unit"]
 SOURCE_MAX = Award._meta.get_field("source").max_length
 TITLE_MAX = Initiative._meta.get_field("title").max_length
 RECOGNIZED_BY_MAX = Initiative._meta.get_field("recognized_by").max_length
@@ -344,3 +362,201 @@ def dossier(person: Person) -> dict[str, Any]:
         "exclusions": exclusions,
         "streaks": streaks,
     }
+
+
+# --- the registry: search, create, edit --------------------------------------------------------
+
+
+def _folding_table() -> tuple[str, str]:
+    """The characters :func:`core.text.search_key` folds to one ASCII letter (Vietnamese
+    letters with their tones, upper and lower case, đ/Đ, other Latin letters with marks), and
+    the letters they fold to; then the combining marks, which TRANSLATE deletes (having no
+    counterpart), for text stored decomposed. Derived from search_key, so both agree."""
+    source, target = [], []
+    for code in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+        char = chr(code)
+        key = search_key(char)
+        if len(key) == 1 and key.isascii() and key.isalpha() and key != char:
+            source.append(char)
+            target.append(key)
+    marks = [chr(c) for c in range(0x300, 0x370) if unicodedata.combining(chr(c))]
+    return "".join(source + marks), "".join(target)
+
+
+_FOLD_FROM, _FOLD_TO = _folding_table()
+_SQLITE_FUNCTION = "thidua_search_key"
+
+
+class SearchKey(Func):
+    """``core.text.search_key`` of a text column, computed by the database: PostgreSQL folds
+    with TRANSLATE and then LOWER (the text is ASCII by then, so the database's locale does
+    not matter); SQLite calls search_key itself, registered on the connection."""
+
+    output_field = CharField()
+    arity = 1
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"LOWER(TRANSLATE({sql}, %s, %s))", (*params, _FOLD_FROM, _FOLD_TO)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # SQLite has no TRANSLATE: the Python function, registered on this connection (cheap,
+        # idempotent). Core's collation is registered the same way when a connection opens.
+        connection.ensure_connection()
+        connection.connection.create_function(_SQLITE_FUNCTION, 1, search_key, deterministic=True)
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"{_SQLITE_FUNCTION}({sql})", params
+
+
+def search_people(people: QuerySet[Person], query: str) -> QuerySet[Person]:
+    """``people`` whose name has a word starting with each word of ``query``, ignoring case
+    and diacritics ("nguyen van an" finds "Nguyễn Văn An"; "an nguyen" and "nguy an" too;
+    "an" does not find "Văn"), or whose code is ``query`` (as typed or in capitals). An empty
+    query finds nobody. Filtered in SQL, unordered."""
+    query = normalize(query)
+    words = search_key(query).split()
+    if not words:
+        return people.none()
+    by_name = Q()
+    for word in words:  # the start of a word: "an" finds "An", "Anh", not "Văn"
+        by_name &= Q(name_search_key__contains=f" {word}")
+    codes = {query, query.upper()}
+    key = Concat(Value(" "), SearchKey("full_name"), output_field=CharField())
+    return people.alias(name_search_key=key).filter(by_name | Q(code__in=codes))
+
+
+def _check_details(
+    *, code: str, full_name: str, gender: str, birth_year: int | None, unit: Unit | None
+) -> tuple[str, str, str, int | None]:
+    code, full_name, gender = normalize(code), normalize(full_name), gender or ""
+    if not code:
+        raise RuleViolation("Nhập mã đảng viên / cán bộ.", field="code")
+    if " " in code:
+        raise RuleViolation(f"Mã “{code}” không được có dấu cách.", field="code")
+    if len(code) > CODE_MAX:
+        raise RuleViolation(f"Mã dài quá {CODE_MAX} ký tự.", field="code")
+    if not full_name:
+        raise RuleViolation("Nhập họ và tên.", field="full_name")
+    if len(full_name) > NAME_MAX:
+        raise RuleViolation(f"Họ và tên dài quá {NAME_MAX} ký tự.", field="full_name")
+    if gender not in ("", *Gender.values):
+        raise RuleViolation(f"Giới tính “{gender}” không hợp lệ.", field="gender")
+    if birth_year is not None:
+        try:
+            birth_year = int(birth_year)
+        except (TypeError, ValueError):
+            raise RuleViolation("Năm sinh không hợp lệ.", field="birth_year") from None
+        if not FIRST_BIRTH_YEAR <= birth_year <= _this_year():
+            raise RuleViolation(
+                f"Năm sinh phải từ {FIRST_BIRTH_YEAR} đến năm hiện tại ({_this_year()}), "
+                f"không phải {birth_year}.",
+                field="birth_year",
+            )
+    if (
+        unit is not None
+        and not Unit.objects.filter(pk=unit.pk).as_of(timezone.localdate()).exists()
+    ):
+        raise RuleViolation(
+            f"Đơn vị “{unit}” không còn tồn tại: chọn đơn vị hiện nay (sau sáp nhập, chia tách).",
+            field="unit",
+        )
+    return code, full_name, gender, birth_year
+
+
+def refuse_taken_code(code: str, *, other_than: Person | None = None) -> None:
+    # iexact is ASCII-only on SQLite (and in a C locale on PostgreSQL): the whole code in
+    # capitals or in small letters is compared as well ("hư1" = "HƯ1").
+    same = {code, code.upper(), code.lower()}
+    taken = Person.objects.filter(Q(code__iexact=code) | Q(code__in=same))
+    if other_than is not None:
+        taken = taken.exclude(pk=other_than.pk)
+    holder = taken.select_related("unit").first()
+    if holder is not None:
+        where = f", sinh hoạt tại {holder.unit}" if holder.unit_id else ""
+        raise RuleViolation(
+            f"Mã “{code}” đã được dùng cho {holder.full_name} (mã {holder.code}{where}): "
+            "mỗi người chỉ có một hồ sơ.",
+            field="code",
+        )
+
+
+def create_person(
+    *,
+    code: str,
+    full_name: str,
+    unit: Unit | None,
+    actor,
+    gender: str = "",
+    birth_year: int | None = None,
+) -> Person:
+    """Add a person to the registry (one record for their whole history)."""
+    code, full_name, gender, birth_year = _check_details(
+        code=code, full_name=full_name, gender=gender, birth_year=birth_year, unit=unit
+    )
+    with transaction.atomic():
+        refuse_taken_code(code)
+        try:
+            with transaction.atomic():
+                person = Person.objects.create(
+                    code=code,
+                    full_name=full_name,
+                    gender=gender,
+                    birth_year=birth_year,
+                    unit=unit,
+                )
+        except IntegrityError:  # the same code saved meanwhile by someone else
+            raise RuleViolation(
+                f"Mã “{code}” vừa được dùng cho người khác.", field="code"
+            ) from None
+        audit.record(actor, AuditEntry.Action.CREATE, person, reason="Thêm cá nhân vào hồ sơ.")
+    return person
+
+
+def update_person(
+    person: Person,
+    *,
+    code: str,
+    full_name: str,
+    unit: Unit | None,
+    actor,
+    gender: str = "",
+    birth_year: int | None = None,
+) -> Person:
+    """Change a person's details. Their classifications keep the unit of their year; the
+    unit here is where they belong now (a unit that no longer exists is refused only as a new
+    unit, so a person of a merged unit can still be corrected). Nothing changed: nothing
+    written."""
+    moved = unit is not None and unit.pk != person.unit_id
+    code, full_name, gender, birth_year = _check_details(
+        code=code,
+        full_name=full_name,
+        gender=gender,
+        birth_year=birth_year,
+        unit=unit if moved else None,
+    )
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        before = audit.snapshot(person, PERSON_FIELDS)
+        if code != person.code:
+            refuse_taken_code(code, other_than=person)
+        person.code, person.full_name, person.gender = code, full_name, gender
+        person.birth_year, person.unit = birth_year, unit
+        after = audit.snapshot(person, PERSON_FIELDS)
+        if after == before:
+            return person
+        try:
+            with transaction.atomic():
+                person.save(update_fields=PERSON_FIELDS)
+        except IntegrityError:
+            raise RuleViolation(
+                f"Mã “{code}” vừa được dùng cho người khác.", field="code"
+            ) from None
+        audit.record(
+            actor,
+            AuditEntry.Action.UPDATE,
+            person,
+            before=before,
+            after=after,
+            reason="Sửa thông tin cá nhân.",
+        )
+    return person

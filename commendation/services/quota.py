@@ -4,6 +4,17 @@ roles, the number rated HTXSNV may not exceed a percentage (20 %) of the number 
 The percentages are data of the rule set in force for the year (124's 20 % is an unconfirmed
 default, and every message says so).
 
+The higher percentage is data too: a QuotaAllowance (year, unit, group, granted_by, document)
+records the competent level's permission. A check ``within`` a unit applies the allowances of
+that unit and of every unit above it on 31 December of the year (the parent chain then in
+force): a permission given for a scope covers each part of it, so a commune allowed 25 % keeps
+25 % when one of its grassroots organizations is checked alone. It never applies to a wider
+scope (a province whose one commune is allowed keeps 20 % over the whole province: the
+permission was not given for the others), nor to a check with no scope (the whole sector).
+An allowance's blank group is the group "Chung". The nearest allowance is the one shown when
+a unit and one above it both allow the same group. Groups named in ``outstanding_groups`` (a
+caller's explicit choice, e.g. the API's "what if") get the higher percentage as well.
+
 Moving one case from HTXSNV down to HTTNV lowers one count and raises the other, so "how many
 must move" is the smallest m with E − m ≤ ⌊percent/100 × (G + m)⌋ (see :func:`limit_for`).
 
@@ -27,6 +38,7 @@ from commendation.models import (
     Confidence,
     Level,
     PersonClassification,
+    QuotaAllowance,
     RuleSet,
     UnitClassification,
 )
@@ -51,6 +63,7 @@ class GroupQuota:
     outstanding: bool  # the competent level allowed the higher percentage
     confidence: str  # Confidence of the percentage
     message: str
+    allowance: QuotaAllowance | None = None  # the recorded permission, when there is one
 
     @property
     def ok(self) -> bool:
@@ -125,11 +138,16 @@ def _quota(
     percent: Decimal,
     outstanding: bool,
     confidence: str,
+    allowance: QuotaAllowance | None = None,
 ) -> GroupQuota:
     limit, excess = limit_for(excellent, good, percent)
     rule = f"Theo Quy định {rule_set.code}" if rule_set is not None else "Theo quy định"
     share = _percent_text(percent)
-    why = " (đơn vị nổi trội, được cấp có thẩm quyền cho phép)" if outstanding else ""
+    why = ""
+    if allowance is not None:
+        why = f" (đơn vị nổi trội, {allowance_text(allowance)})"
+    elif outstanding:
+        why = " (đơn vị nổi trội, được cấp có thẩm quyền cho phép)"
     counts = f"Nhóm “{group}”: {_num(excellent)} HTXSNV, {_num(good)} HTTNV."
     rule_text = f"{rule}, số HTXSNV không quá {share} số HTTNV{why}"
     if excess:
@@ -162,7 +180,19 @@ def _quota(
         outstanding=outstanding,
         confidence=confidence,
         message=message,
+        allowance=allowance,
     )
+
+
+def allowance_text(allowance: QuotaAllowance) -> str:
+    """Whose permission, by which document, for which scope: "được Ban Thường vụ Tỉnh ủy cho
+    phép theo Công văn số 12-CV/TU ngày 05/12/2025, phạm vi Xã 1"."""
+    text = f"được {allowance.granted_by} cho phép"
+    if allowance.document:
+        text += f" theo {allowance.document}"
+    if allowance.granted_on is not None:
+        text += f" ngày {allowance.granted_on:%d/%m/%Y}"
+    return f"{text}, phạm vi {allowance.unit}"
 
 
 def _group_name(group: str | None) -> str:
@@ -170,11 +200,16 @@ def _group_name(group: str | None) -> str:
 
 
 def _judge(
-    year: int, counts: dict[str, tuple[int, int]], outstanding_groups: Iterable[str]
+    year: int,
+    counts: dict[str, tuple[int, int]],
+    outstanding_groups: Iterable[str],
+    allowances: dict[str, QuotaAllowance] | None = None,
 ) -> list[GroupQuota]:
-    """GroupQuota per group from its (E, G) counts, by the rule set in force for ``year``."""
+    """GroupQuota per group from its (E, G) counts, by the rule set in force for ``year``;
+    the higher percentage for ``outstanding_groups`` and the groups of ``allowances``."""
     rule_set = rule_set_for(year)
-    outstanding = {_group_name(g) for g in outstanding_groups}
+    allowances = allowances or {}
+    outstanding = {_group_name(g) for g in outstanding_groups} | set(allowances)
     if rule_set.quota_percent is None:
         raise RuleViolation(f"Quy định {rule_set.code} không quy định tỷ lệ HTXSNV.")
     if outstanding and rule_set.quota_percent_outstanding is None:
@@ -199,6 +234,7 @@ def _judge(
             ),
             outstanding=group in outstanding,
             confidence=rule_set.quota_confidence,
+            allowance=allowances.get(group),
         )
         for group, (excellent, good) in sorted(counts.items(), key=lambda i: sort_key(i[0]))
     ]
@@ -238,13 +274,21 @@ def _grouped_counts(queryset) -> dict[str, tuple[int, int]]:
 
 
 def check_units(
-    year: int, unit_ids: Iterable[int] | None = None, *, outstanding_groups: Iterable[str] = ()
+    year: int,
+    unit_ids: Iterable[int] | None = None,
+    *,
+    within: Unit | None = None,
+    outstanding_groups: Iterable[str] = (),
 ) -> list[GroupQuota]:
-    """The quota over the collectives' results of ``year`` (all, or those of ``unit_ids``)."""
+    """The quota over the collectives' results of ``year`` (all, or those of ``unit_ids``).
+    ``within`` is the unit whose subordinate collectives are judged (the unit page's unit):
+    the allowances of it and of the units above it apply (see the module docstring); without
+    it none does."""
     rows = UnitClassification.objects.filter(year=year)
     if unit_ids is not None:
         rows = rows.filter(unit_id__in=list(unit_ids))
-    return _judge(year, _grouped_counts(rows), outstanding_groups)
+    allowances = allowances_for(year, within) if within is not None else {}
+    return _judge(year, _grouped_counts(rows), outstanding_groups, allowances)
 
 
 def subtree_ids(root: Unit, day: datetime.date) -> RawSQL:
@@ -270,16 +314,57 @@ def subtree_ids(root: Unit, day: datetime.date) -> RawSQL:
     return RawSQL(sql, (root.pk, on_day, on_day))  # noqa: S611
 
 
+def allowances_for(year: int, unit: Unit) -> dict[str, QuotaAllowance]:
+    """The allowances of ``year`` that apply to a check within ``unit``: its own and those of
+    the units above it by the parent chain valid on 31 December, nearest first, per group
+    (a blank group is "Chung"). One query: a recursive CTE up the chain."""
+    qn = connection.ops.quote_name
+    units, unit_pk = qn(Unit._meta.db_table), qn(Unit._meta.pk.column)
+    meta = UnitVersion._meta
+    versions = qn(meta.db_table)
+    unit_col, parent_col = qn(meta.get_field("unit").column), qn(meta.get_field("parent").column)
+    start, end = qn(meta.get_field("valid_from").column), qn(meta.get_field("valid_to").column)
+    allowed = QuotaAllowance._meta
+    table, allowed_pk = qn(allowed.db_table), qn(allowed.pk.column)
+    scope_col, year_col = qn(allowed.get_field("unit").column), qn(allowed.get_field("year").column)
+    day = connection.ops.adapt_datefield_value(datetime.date(year, 12, 31))
+    # Quoted identifiers from the models' metadata only; values are params. The depth bound
+    # stops a (corrupt) cycle in the registry from looping.
+    sql = (
+        "WITH RECURSIVE chain(id, depth) AS ("  # noqa: S608
+        f" SELECT {unit_pk}, 0 FROM {units} WHERE {unit_pk} = %s"
+        " UNION ALL"
+        f" SELECT v.{parent_col}, c.depth + 1 FROM {versions} v JOIN chain c"
+        f" ON v.{unit_col} = c.id WHERE v.{parent_col} IS NOT NULL AND c.depth < 64"
+        f" AND v.{start} <= %s AND (v.{end} IS NULL OR v.{end} >= %s)"
+        f") SELECT a.* FROM {table} a JOIN chain c ON a.{scope_col} = c.id"
+        f" WHERE a.{year_col} = %s ORDER BY c.depth, a.{allowed_pk}"
+    )
+    found: dict[str, QuotaAllowance] = {}
+    for allowance in QuotaAllowance.objects.raw(sql, [unit.pk, day, day, year]):  # noqa: S611
+        found.setdefault(_group_name(allowance.group), allowance)
+    if found:  # the scopes' names for the messages: two queries, however many groups
+        scopes = Unit.objects.prefetch_related("versions").in_bulk(
+            {a.unit_id for a in found.values()}
+        )
+        for allowance in found.values():
+            allowance.unit = scopes[allowance.unit_id]
+    return found
+
+
 def check_people(
     year: int, *, within: Unit | None = None, outstanding_groups: Iterable[str] = ()
 ) -> list[GroupQuota]:
     """The quota over the people's results of ``year``: one GROUP BY group in SQL, never the
     rows in Python. ``within`` keeps the people whose unit at the time was ``within`` or under
-    it, following the parent chain valid on 31 December of the year."""
+    it, following the parent chain valid on 31 December of the year; the allowances of
+    ``within`` and of the units above it apply (see the module docstring)."""
     rows = PersonClassification.objects.filter(year=year)
+    allowances: dict[str, QuotaAllowance] = {}
     if within is not None:
         rows = rows.filter(unit_id__in=subtree_ids(within, datetime.date(year, 12, 31)))
-    return _judge(year, _grouped_counts(rows), outstanding_groups)
+        allowances = allowances_for(year, within)
+    return _judge(year, _grouped_counts(rows), outstanding_groups, allowances)
 
 
 def _score_key(score: Decimal | None) -> tuple[int, Decimal]:
@@ -295,6 +380,7 @@ def suggest(
     group: str = "",
     rule_set: RuleSet | None = None,
     outstanding: bool = False,
+    allowance: QuotaAllowance | None = None,
 ) -> Suggestion:
     """Which of one group's HTXSNV candidates ((key, score) pairs) fit under the quota, for a
     person to confirm: the best scores are kept, the rest proposed for HTTNV (each one moved
@@ -308,8 +394,9 @@ def suggest(
         good,
         rule_set=rule_set,
         percent=percent,
-        outstanding=outstanding,
+        outstanding=outstanding or allowance is not None,
         confidence=rule_set.quota_confidence if rule_set is not None else Confidence.HIGH,
+        allowance=allowance,
     )
     ranked = sorted(candidates, key=lambda c: _score_key(c[1]))  # stable: input order on ties
     if quota.excess == 0:

@@ -2,12 +2,13 @@
 revocation that never deletes, and the dossier of one person over the years."""
 
 import datetime
+import unicodedata
 from zoneinfo import ZoneInfo
 
 import time_machine
 from django.test import override_settings
 
-from commendation.models import Award, Exclusion, Initiative, Level
+from commendation.models import Award, Exclusion, Initiative, Level, Person
 from commendation.services import people
 from commendation.services.eligibility import (
     CHIEN_SI_THI_DUA_CO_SO,
@@ -322,3 +323,151 @@ class DossierTests(PeopleTestCase):
         (1), exclusions (1), and two streaks (each its rows and their units' versions: 2)."""
         with self.assertNumQueries(9):
             people.dossier(self.person)
+
+
+class RegistrySearchTests(PeopleTestCase):
+    """Search ignores case and diacritics, in SQL (PostgreSQL: TRANSLATE; SQLite: the same
+    search_key in Python)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        names = {
+            "HY100001": "Nguyễn Văn An",
+            "HY100002": "Nguyễn Văn Bình",
+            "HY100003": "Đỗ Thị Ánh",
+            "HY100004": "Trần Quốc Đạt",
+            # stored decomposed (NFD), as a legacy file might have it
+            "HY100005": unicodedata.normalize("NFD", "Lê Thị Hường"),
+        }
+        Person.objects.bulk_create(
+            Person(code=code, full_name=name, unit=cls.first_cell) for code, name in names.items()
+        )
+
+    def names(self, query: str) -> set[str]:
+        found = people.search_people(Person.objects.all(), query)
+        return {unicodedata.normalize("NFC", p.full_name) for p in found}
+
+    def test_a_query_without_accents_or_capitals_finds_the_name(self):
+        self.assertEqual(self.names("nguyen van an"), {"Nguyễn Văn An"})
+        self.assertEqual(self.names("NGUYỄN VĂN AN"), {"Nguyễn Văn An"})
+        self.assertEqual(self.names("nguyen"), {"Nguyễn Văn An", "Nguyễn Văn Bình"})
+
+    def test_d_and_dj_are_the_same_letter(self):
+        self.assertEqual(self.names("do thi"), {"Đỗ Thị Ánh"})
+        self.assertEqual(self.names("quoc dat"), {"Trần Quốc Đạt"})
+        self.assertEqual(self.names("ĐẠT"), {"Trần Quốc Đạt"})
+
+    def test_every_word_must_appear_in_any_order(self):
+        self.assertEqual(self.names("an nguyen"), {"Nguyễn Văn An"})
+        self.assertEqual(self.names("nguyen binh"), {"Nguyễn Văn Bình"})
+        self.assertEqual(self.names("nguyen hoa"), set())
+
+    def test_a_name_stored_decomposed_is_found(self):
+        self.assertEqual(self.names("huong"), {"Lê Thị Hường"})
+
+    def test_a_code_is_matched_exactly_ignoring_case(self):
+        self.assertEqual(self.names("hy100003"), {"Đỗ Thị Ánh"})
+        self.assertEqual(self.names("HY1000"), set())  # a code is not a name fragment
+
+    def test_an_empty_query_finds_nobody(self):
+        self.assertEqual(self.names("   "), set())
+
+    def test_it_narrows_a_given_queryset_in_one_query(self):
+        visible = Person.objects.filter(unit=self.second_cell)
+        with self.assertNumQueries(1):
+            self.assertEqual(list(people.search_people(visible, "nguyen van an")), [])
+
+
+class RegistryWriteTests(PeopleTestCase):
+    def create(self, **kwargs):
+        details = {"code": "HY200001", "full_name": "Phạm Thu Hà", "unit": self.first_cell}
+        return people.create_person(**{**details, **kwargs}, actor=self.officer)
+
+    def test_a_person_is_created_normalized_and_audited(self):
+        person = self.create(
+            code=" HY200001 ",
+            full_name="  Phạm   Thu " + unicodedata.normalize("NFD", "Hà"),
+            gender="F",
+            birth_year=1980,
+        )
+        person.refresh_from_db()
+        self.assertEqual(
+            (person.code, person.full_name, person.gender, person.birth_year, person.unit),
+            ("HY200001", "Phạm Thu Hà", "F", 1980, self.first_cell),
+        )
+        entry = audit.history(person).get()
+        self.assertEqual((entry.action, entry.actor), (AuditEntry.Action.CREATE, self.officer))
+        self.assertEqual(entry.after["code"], "HY200001")
+
+    def test_a_code_already_taken_is_refused_ignoring_case(self):
+        taken = self.person.code
+        for code in (taken, taken.lower()):
+            with (
+                self.subTest(code=code),
+                self.assertRefused(
+                    f"Mã “{code}” đã được dùng cho {self.person.full_name} (mã {taken}", Person
+                ),
+            ):
+                self.create(code=code)
+
+    def test_bad_details_are_refused_and_nothing_saved(self):
+        gone = make_unit("Chi bộ cũ", parent=self.party.communes[0], kind_code="grassroots_org")
+        registry.dissolve_unit(gone, actor=None, effective_date=datetime.date(2025, 1, 1))
+        cases = [
+            ("Nhập mã đảng viên", {"code": "  "}),
+            ("không được có dấu cách", {"code": "HY 2"}),
+            ("Nhập họ và tên", {"full_name": " "}),
+            ("Giới tính “X” không hợp lệ", {"gender": "X"}),
+            ("Năm sinh phải từ 1900 đến năm hiện tại (2025)", {"birth_year": 2026}),
+            ("Đơn vị “Chi bộ cũ” không còn tồn tại", {"unit": gone}),
+        ]
+        for fragment, details in cases:
+            with self.subTest(fragment), self.assertRefused(fragment, Person):
+                self.create(**details)
+
+    def test_an_edit_is_audited_with_before_and_after(self):
+        people.update_person(
+            self.person,
+            code=self.person.code,
+            full_name="Nguyễn Thị Mai",
+            unit=self.second_cell,
+            gender="F",
+            birth_year=1975,
+            actor=self.officer,
+        )
+        entry = audit.history(self.person).get()
+        self.assertEqual(entry.action, AuditEntry.Action.UPDATE)
+        self.assertEqual(
+            (entry.before["full_name"], entry.after["full_name"]),
+            (self.person.full_name, "Nguyễn Thị Mai"),
+        )
+        self.assertEqual(
+            (entry.before["unit_id"], entry.after["unit_id"]),
+            (self.first_cell.pk, self.second_cell.pk),
+        )
+
+    def test_an_edit_that_changes_nothing_writes_nothing(self):
+        # a savepoint around the row locked, nothing else (no UPDATE, no audit)
+        with self.assertNumQueries(3):
+            people.update_person(
+                self.person,
+                code=self.person.code,
+                full_name=self.person.full_name,
+                unit=self.person.unit,
+                gender=self.person.gender,
+                actor=self.officer,
+            )
+        self.assertFalse(audit.history(self.person).exists())
+
+    def test_an_edit_to_anothers_code_is_refused(self):
+        with self.assertRefused(f"đã được dùng cho {self.other.full_name}", Person):
+            people.update_person(
+                self.person,
+                code=self.other.code.lower(),
+                full_name=self.person.full_name,
+                unit=self.person.unit,
+                actor=self.officer,
+            )
+        self.person.refresh_from_db()
+        self.assertNotEqual(self.person.code, self.other.code.lower())

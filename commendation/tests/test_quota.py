@@ -8,7 +8,7 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
-from commendation.models import Level, PersonClassification, UnitClassification
+from commendation.models import Level, PersonClassification, QuotaAllowance, UnitClassification
 from commendation.services.quota import check, check_people, check_units, limit_for, suggest
 from commendation.services.rules import record_unit_classification, rule_set_for
 from commendation.testing import classify, make_party
@@ -257,19 +257,21 @@ class CheckPeopleTests(TestCase):
         self.assertEqual(check_people(2026, within=commune_1), [])  # no results there
 
     def test_the_query_count_does_not_grow_with_the_number_of_people(self):
-        """3 queries for the rule set (with bands and disqualifiers), 1 GROUP BY whose
-        unit filter is a recursive CTE: 4, for 20 people or for 80."""
+        """Within a unit: 1 query for the allowances up its parent chain (a recursive CTE),
+        1 GROUP BY whose unit filter is a recursive CTE, 3 for the rule set (with bands and
+        disqualifiers): 5, for 20 people or for 80. The whole sector has no allowance to
+        look up: 4."""
         commune = self.party.communes[0]
         with CaptureQueriesContext(connection) as small:
             check_people(2025, within=commune)
         bigger = make_party("Nam Định", communes=1, orgs_per_commune=2, members_per_org=30)
         for person in bigger.people:
             classify(person, 2025, G)
-        with self.assertNumQueries(4):
+        with self.assertNumQueries(5):
             check_people(2025, within=bigger.province)
         with self.assertNumQueries(4):
             check_people(2025)
-        self.assertEqual(len(small), 4)
+        self.assertEqual(len(small), 5)
         [grouped] = [
             q["sql"].upper()
             for q in small.captured_queries
@@ -320,3 +322,142 @@ class SuggestTests(TestCase):
         )
         self.assertIn("Quy định 124-QĐ/TW", result.message)
         self.assertIn("chưa được xác nhận", result.message)
+
+
+class QuotaAllowanceTests(TestCase):
+    """The 25 % as data (QuotaAllowance). A province of 2 communes, one grassroots
+    organization each, 15 members each; 2025 (Quy định 366-QĐ/TW: 20 %, 25 % when allowed).
+
+    Each organization: 3 HTXSNV, 12 HTTNV. At 20 %: ⌊2,4⌋ = 2 < 3, one must move
+    (2 ≤ ⌊0,2 × 13⌋ = 2). At 25 %: ⌊3⌋ = 3, exactly at the limit: nothing moves.
+    """
+
+    def setUp(self):
+        self.party = make_party(communes=2, orgs_per_commune=1, members_per_org=15)
+        for org in self.party.orgs:
+            for index, person in enumerate(self.party.members[org.pk]):
+                classify(person, 2025, E if index < 3 else G)
+        self.commune, self.other_commune = self.party.communes
+
+    def allow(self, unit, *, year=2025, group=""):
+        return QuotaAllowance.objects.create(
+            year=year,
+            unit=unit,
+            group=group,
+            granted_by="Ban Thường vụ Tỉnh ủy",
+            document="Công văn số 12-CV/TU",
+            granted_on=datetime.date(2025, 12, 5),
+        )
+
+    def test_without_an_allowance_the_group_is_held_to_20_percent(self):
+        [result] = check_people(2025, within=self.commune)
+        self.assertEqual((result.percent, result.limit, result.excess), (D(20), 2, 1))
+        self.assertFalse(result.outstanding)
+        self.assertIsNone(result.allowance)
+
+    def test_an_allowance_gives_its_unit_25_percent_and_names_who_allowed_it(self):
+        allowance = self.allow(self.commune)
+        [result] = check_people(2025, within=self.commune)
+        self.assertEqual((result.percent, result.limit, result.excess), (D(25), 3, 0))
+        self.assertTrue(result.outstanding)
+        self.assertEqual(result.allowance, allowance)
+        self.assertIn("không quá 25% số HTTNV", result.message)
+        self.assertIn(
+            "được Ban Thường vụ Tỉnh ủy cho phép theo Công văn số 12-CV/TU ngày 05/12/2025, "
+            "phạm vi Xã 1",
+            result.message,
+        )
+        # the other commune has no allowance: still 20 %, one must move
+        [other] = check_people(2025, within=self.other_commune)
+        self.assertEqual((other.percent, other.excess), (D(20), 1))
+
+    def test_one_more_htxsnv_than_25_percent_allows_must_move(self):
+        """The boundary: 3 of 12 fits at 25 %; 4 HTXSNV against 11 HTTNV does not
+        (⌊2,75⌋ = 2; moving 1 leaves 3 ≤ ⌊0,25 × 12⌋ = 3)."""
+        self.allow(self.commune)
+        fourth = self.party.members[self.party.orgs[0].pk][3]
+        PersonClassification.objects.filter(person=fourth, year=2025).update(level=E)
+        [result] = check_people(2025, within=self.commune)
+        self.assertEqual((result.excellent, result.good), (4, 11))
+        self.assertEqual((result.percent, result.limit, result.excess), (D(25), 3, 1))
+
+    def test_the_allowance_of_a_scope_covers_the_units_under_it(self):
+        self.allow(self.commune)
+        [result] = check_people(2025, within=self.party.orgs[0])
+        self.assertEqual((result.percent, result.excess), (D(25), 0))
+        self.assertEqual(result.allowance.unit, self.commune)
+
+    def test_it_does_not_reach_a_wider_scope(self):
+        """The province (6 HTXSNV, 24 HTTNV) keeps 20 %: the permission was given for one
+        commune, not for the other."""
+        self.allow(self.commune)
+        [result] = check_people(2025, within=self.party.province)
+        self.assertEqual((result.excellent, result.good), (6, 24))
+        self.assertEqual((result.percent, result.outstanding), (D(20), False))
+        self.assertGreater(result.excess, 0)
+
+    def test_the_nearest_allowance_is_the_one_shown(self):
+        self.allow(self.party.province)
+        nearest = self.allow(self.commune)
+        [result] = check_people(2025, within=self.commune)
+        self.assertEqual(result.allowance, nearest)
+        [other] = check_people(2025, within=self.other_commune)  # the province's covers it
+        self.assertEqual((other.percent, other.allowance.unit), (D(25), self.party.province))
+
+    def test_an_allowance_is_for_its_group_and_its_year(self):
+        self.allow(self.commune, group="Cấp ủy viên")
+        self.allow(self.commune, year=2026)
+        result = {q.group: q for q in check_people(2025, within=self.commune)}
+        self.assertEqual(result["Chung"].percent, D(20))
+        # the allowed group is listed even with no results there
+        self.assertEqual(
+            (result["Cấp ủy viên"].percent, result["Cấp ủy viên"].excellent), (D(25), 0)
+        )
+
+    def test_a_blank_group_and_chung_are_the_same_group(self):
+        self.allow(self.commune, group="Chung")
+        [result] = check_people(2025, within=self.commune)
+        self.assertEqual((result.group, result.percent), ("Chung", D(25)))
+
+    def test_an_allowance_under_a_rule_set_without_25_percent_is_refused(self):
+        for person in self.party.people:
+            classify(person, 2024, G)
+        self.allow(self.commune, year=2024)
+        with self.assertRaises(RuleViolation) as caught:
+            check_people(2024, within=self.commune)
+        self.assertIn("124-QĐ/TW", caught.exception.message)
+
+    def test_the_explicit_outstanding_groups_still_work_beside_allowances(self):
+        self.allow(self.commune)
+        result = {
+            q.group: q
+            for q in check_people(2025, within=self.commune, outstanding_groups=["Bí thư"])
+        }
+        self.assertEqual((result["Chung"].percent, result["Bí thư"].percent), (D(25), D(25)))
+        self.assertIsNone(result["Bí thư"].allowance)
+        self.assertIn("được cấp có thẩm quyền cho phép", result["Bí thư"].message)
+
+    def test_collectives_under_a_unit_use_its_allowance(self):
+        """Five chi bộ under commune 1: 1 HTXSNV, 4 HTTNV. 20 %: ⌊0,8⌋ = 0, one must move;
+        25 %: ⌊1⌋ = 1, nothing moves."""
+        cells = [
+            make_unit(f"Chi bộ {i}", parent=self.commune, kind_code="grassroots_org")
+            for i in range(5)
+        ]
+        rule_set = rule_set_for(2025)
+        for index, cell in enumerate(cells):
+            UnitClassification.objects.create(
+                unit=cell,
+                year=2025,
+                level=E if index == 0 else G,
+                score=D(95) if index == 0 else D(80),
+                rule_set=rule_set,
+            )
+        ids = [c.pk for c in cells]
+        [before] = check_units(2025, ids, within=self.commune)
+        self.assertEqual((before.percent, before.excess), (D(20), 1))
+        self.allow(self.commune)
+        [after] = check_units(2025, ids, within=self.commune)
+        self.assertEqual((after.percent, after.excess), (D(25), 0))
+        [no_scope] = check_units(2025, ids)  # without a scope no allowance applies
+        self.assertEqual(no_scope.percent, D(20))

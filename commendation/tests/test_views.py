@@ -35,6 +35,7 @@ from commendation.models import (
     Level,
     Person,
     PersonClassification,
+    QuotaAllowance,
     RuleSet,
     UnitClassification,
 )
@@ -154,6 +155,29 @@ class UnitPageTests(ClassificationPageTestCase):
         self.assertNotIn(second.full_name, keep)
         self.assertIn(second.full_name, move)
         self.assertIn("92", move)
+
+    def test_the_quota_shows_a_group_at_25_percent_and_who_allowed_it(self):
+        """Commune 1 (2 HTXSNV, 5 HTTNV) allowed 25 % by the province's standing board: the
+        group says so with the document; 25 % of 5 is 1,25, so one must still move."""
+        QuotaAllowance.objects.create(
+            year=YEAR,
+            unit=self.commune,
+            granted_by="Ban Thường vụ Tỉnh ủy",
+            document="Công văn số 12-CV/TU",
+            granted_on=datetime.date(2025, 12, 5),
+        )
+        self.client.force_login(self.tinh)
+        quota = section(self.client.get(self.unit_url(self.commune)), "people-quota")
+        self.assertIn(
+            "Tỷ lệ 25% (đơn vị nổi trội): được Ban Thường vụ Tỉnh ủy cho phép — Công văn số "
+            "12-CV/TU, ngày 05/12/2025 · phạm vi Xã 1",
+            quota,
+        )
+        self.assertIn("25% của 5 là 1,25, tức tối đa 1", quota)
+        self.assertNotIn("được cấp có thẩm quyền cho phép", quota)  # the suggestion names it too
+        # the other commune has no allowance: no 25 % there
+        other = section(self.client.get(self.unit_url(self.other_commune)), "people-quota")
+        self.assertNotIn("25%", other)
 
     def test_a_commune_within_the_quota_needs_no_suggestion(self):
         classify(self.party.people[10], YEAR, GOOD, score=D(80))

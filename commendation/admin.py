@@ -1,0 +1,233 @@
+"""The rules and registries of classification and commendation, editable in the Django admin
+(/admin/) by the system's administrators: rule sets with their bands and disqualifiers, the
+catalogue of titles and forms, councils with their members, exclusions, people, initiatives
+and the allowances of the higher HTXSNV percentage.
+
+Rules marked unconfirmed in RULES.md are shipped as editable defaults: every list shows how
+sure each rule is, an unconfirmed one as "mặc định chưa xác nhận". Every save and delete is
+audited (core.admin.AuditedModelAdmin). A form's conditions are checked against what the
+eligibility check understands before they are saved (services.form_conditions); a person's
+code, as on the registry pages, may not repeat another's ignoring case; an allowance is
+refused for a year whose rule set has no higher percentage. Foreign keys to people and units
+are typed as ids (national tables: no drop-down of millions of rows).
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from commendation.models import (
+    Confidence,
+    Council,
+    CouncilMember,
+    Disqualifier,
+    Exclusion,
+    Form,
+    Initiative,
+    Person,
+    QuotaAllowance,
+    RuleSet,
+    ScoreBand,
+)
+from commendation.services import people, rules
+from commendation.services.form_conditions import validate_conditions
+from commendation.services.quota import DEFAULT_GROUP
+from core.admin import AuditedModelAdmin
+from core.exceptions import RuleViolation
+
+
+def confidence_badge(value: str):
+    """How sure a rule is; unconfirmed defaults stand out."""
+    if value == Confidence.UNCONFIRMED:
+        return format_html(
+            '<strong class="unconfirmed" style="color:#b45309">⚠ {}</strong>',
+            _("mặc định chưa xác nhận"),
+        )
+    return Confidence(value).label if value in Confidence.values else value
+
+
+# --- rule sets ------------------------------------------------------------------------------
+
+
+class ScoreBandInline(admin.TabularInline):
+    model = ScoreBand
+    extra = 0
+
+
+class DisqualifierInline(admin.TabularInline):
+    model = Disqualifier
+    extra = 0
+
+
+@admin.register(RuleSet)
+class RuleSetAdmin(AuditedModelAdmin):
+    list_display = [
+        "code",
+        "title",
+        "valid_from",
+        "valid_to",
+        "has_score_bands",
+        "quota_percent",
+        "quota_percent_outstanding",
+        "quota_confidence_shown",
+    ]
+    list_filter = ["quota_confidence", "has_score_bands"]
+    search_fields = ["code", "title", "guidance"]
+    inlines = [ScoreBandInline, DisqualifierInline]
+
+    @admin.display(description=_("mức chắc chắn của tỷ lệ"), ordering="quota_confidence")
+    def quota_confidence_shown(self, obj: RuleSet):
+        return confidence_badge(obj.quota_confidence)
+
+
+# --- the catalogue of titles and forms ------------------------------------------------------
+
+
+class FormAdminForm(forms.ModelForm):
+    # No Meta: the admin builds the form from its model and fields.
+    def clean(self):
+        cleaned = super().clean()
+        conditions = cleaned.get("conditions")
+        if conditions is not None and "conditions" not in self.errors:
+            try:
+                validate_conditions(conditions, own_code=cleaned.get("code") or "")
+            except RuleViolation as exc:
+                self.add_error("conditions", exc.message)
+        return cleaned
+
+
+@admin.register(Form)
+class FormAdmin(AuditedModelAdmin):
+    form = FormAdminForm
+    list_display = [
+        "name",
+        "code",
+        "category",
+        "subject",
+        "level",
+        "valid_from",
+        "valid_to",
+        "council_vote",
+        "vote_threshold",
+        "confidence_shown",
+        "citation",
+    ]
+    list_filter = ["confidence", "category", "subject", "council_vote"]
+    search_fields = ["code", "name", "citation"]
+
+    @admin.display(description=_("mức chắc chắn"), ordering="confidence")
+    def confidence_shown(self, obj: Form):
+        return confidence_badge(obj.confidence)
+
+
+# --- councils -------------------------------------------------------------------------------
+
+
+class CouncilMemberInline(admin.TabularInline):
+    model = CouncilMember
+    extra = 0
+    raw_id_fields = ["person", "unit"]
+
+
+@admin.register(Council)
+class CouncilAdmin(AuditedModelAdmin):
+    list_display = ["name", "unit", "quorum", "max_rounds"]
+    search_fields = ["name"]
+    raw_id_fields = ["unit"]
+    inlines = [CouncilMemberInline]
+
+
+# --- people and what they hold --------------------------------------------------------------
+
+
+class PersonAdminForm(forms.ModelForm):
+    def clean_code(self):
+        code = self.cleaned_data["code"]
+        try:
+            people.refuse_taken_code(code, other_than=self.instance if self.instance.pk else None)
+        except RuleViolation as exc:
+            raise ValidationError(exc.message) from None
+        return code
+
+
+@admin.register(Person)
+class PersonAdmin(AuditedModelAdmin):
+    form = PersonAdminForm
+    list_display = ["full_name", "code", "gender", "birth_year", "unit"]
+    list_select_related = ["unit"]
+    search_fields = ["code"]  # and names ignoring case and accents: get_search_results
+    search_help_text = _("Tìm theo mã hoặc họ tên, không cần dấu (“nguyen van an”).")
+    raw_id_fields = ["unit"]
+    show_full_result_count = False  # no COUNT(*) over millions of people on each search
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("unit__versions")
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        return people.search_people(queryset, search_term), False
+
+
+@admin.register(Initiative)
+class InitiativeAdmin(AuditedModelAdmin):
+    list_display = ["title", "person", "year", "scope", "recognized_by"]
+    list_filter = ["scope", "year"]
+    list_select_related = ["person"]
+    search_fields = ["title", "person__code"]
+    raw_id_fields = ["person"]
+
+
+@admin.register(Exclusion)
+class ExclusionAdmin(AuditedModelAdmin):
+    list_display = ["kind", "person", "unit", "starts_on", "ends_on"]
+    list_filter = ["kind"]
+    list_select_related = ["person", "unit"]
+    search_fields = ["person__code", "person__full_name", "note"]
+    raw_id_fields = ["person", "unit"]
+
+
+# --- the higher percentage ------------------------------------------------------------------
+
+
+class QuotaAllowanceForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        year = cleaned.get("year")
+        if year:
+            try:
+                rule_set = rules.rule_set_for(year)
+            except RuleViolation as exc:
+                self.add_error("year", exc.message)
+            else:
+                if rule_set.quota_percent_outstanding is None:
+                    self.add_error(
+                        "year",
+                        _(
+                            "Quy định %(code)s (năm %(year)s) không có tỷ lệ riêng cho đơn vị "
+                            "nổi trội: không thể cho phép tỷ lệ cao hơn."
+                        )
+                        % {"code": rule_set.code, "year": year},
+                    )
+        return cleaned
+
+
+@admin.register(QuotaAllowance)
+class QuotaAllowanceAdmin(AuditedModelAdmin):
+    form = QuotaAllowanceForm
+    list_display = ["year", "unit", "group_shown", "granted_by", "document", "granted_on"]
+    list_filter = ["year"]
+    list_select_related = ["unit"]
+    search_fields = ["group", "granted_by", "document"]
+    raw_id_fields = ["unit"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("unit__versions")
+
+    @admin.display(description=_("nhóm so sánh"), ordering="group")
+    def group_shown(self, obj: QuotaAllowance) -> str:
+        return obj.group or DEFAULT_GROUP
