@@ -31,6 +31,7 @@ from commendation.services.decisions import decision_citation, party_date
 from core.exceptions import RuleViolation
 from core.text import normalize, person_sort_key, sort_key
 from organizations.models import UnitVersion
+from organizations.services import registry
 
 logger = logging.getLogger(__name__)
 
@@ -71,14 +72,21 @@ def pdf_unavailable() -> str:
 # ---------------------------------------------------------------- data
 
 
-def _versions_on(unit_ids: set[int], day: datetime.date) -> dict[int, UnitVersion]:
-    """Each unit's version valid on ``day``: the one covering it, else the last begun by
-    then, else its first (a unit created after the day)."""
-    found: dict[int, UnitVersion] = {}
-    versions = UnitVersion.objects.filter(unit_id__in=unit_ids).order_by("valid_from")
-    for version in versions:
-        if version.unit_id not in found or version.valid_from <= day:
-            found[version.unit_id] = version
+def _parents_on(unit_ids: set[int], day: datetime.date) -> dict[int, int | None]:
+    """Each unit's parent on ``day``, from the version its name comes from (the rule of
+    ``registry.name_on``: the last begun by then, else its first): the registry reads names,
+    not parents, on a day."""
+    found: dict[int, int | None] = {}
+    if not unit_ids:
+        return found
+    versions = (
+        UnitVersion.objects.filter(unit_id__in=unit_ids)
+        .order_by("valid_from")
+        .values_list("unit_id", "parent_id", "valid_from")
+    )
+    for unit_id, parent_id, valid_from in versions:
+        if unit_id not in found or valid_from <= day:
+            found[unit_id] = parent_id
     return found
 
 
@@ -106,7 +114,8 @@ def _check(award: Award) -> None:
 
 def _build(awards: list[Award], decision: Decision) -> list[Certificate]:
     """Certificates of ``awards`` (all of ``decision``), in three queries whatever their
-    number: the people's units in the award years, then the units' names on the date."""
+    number: the people's units in the award years, the awarded units' parents on the date,
+    then the names of all those units on the date."""
     day = decision.signed_on
     person_units: dict[tuple[int, int], int] = {}
     person_ids = {a.person_id for a in awards if a.person_id}
@@ -122,21 +131,19 @@ def _build(awards: list[Award], decision: Decision) -> list[Certificate]:
         a.pk: person_units.get((a.person_id, a.year), a.person.unit_id) if a.person_id else None
         for a in awards
     }
-    versions = _versions_on({a.unit_id for a in awards if a.unit_id} | set(unit_of.values()), day)
-    parents = _versions_on({v.parent_id for v in versions.values() if v.parent_id}, day)
-
-    def unit_name(unit_id: int | None) -> str:
-        return versions[unit_id].name if unit_id in versions else ""
+    awarded = {a.unit_id for a in awards if a.unit_id}
+    parents = _parents_on(awarded, day)
+    names = registry.names_on(
+        awarded | {u for u in unit_of.values() if u} | {p for p in parents.values() if p}, day
+    )
 
     certificates = []
     for award in awards:
         if award.person_id:
-            name, unit = normalize(award.person.full_name), unit_name(unit_of[award.pk])
+            name, unit = normalize(award.person.full_name), names.get(unit_of[award.pk], "")
         else:
-            version = versions.get(award.unit_id)
-            name = version.name if version else str(award.unit)
-            parent = parents.get(version.parent_id) if version and version.parent_id else None
-            unit = parent.name if parent else ""
+            name = names[award.unit_id] if award.unit_id in names else str(award.unit)
+            unit = names.get(parents.get(award.unit_id), "")
         certificates.append(
             Certificate(
                 award_id=award.pk,

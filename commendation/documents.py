@@ -6,7 +6,9 @@ borderless two-column header: the council's body above the council in bold, an a
 the number; "ĐẢNG CỘNG SẢN VIỆT NAM" underlined with the place and date in italics). The
 number is left blank to be filled by hand (sessions are not numbered in the system). The
 place in the date line is the city where the council sits (``city``, Hà Nội for the
-sector's council); the meeting room is the session's ``place``.
+sector's council); the meeting room is the session's ``place``. Units bear their names on
+the session's day (``registry.names_on``: a unit ended by then keeps its last name, one not
+yet established shows its first).
 
 The data part (:func:`minutes_data`) is a plain structure; :func:`minutes_docx` formats it.
 python-docx is imported inside the formatter only.
@@ -18,6 +20,8 @@ import io
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 
+from django.db.models import Prefetch
+
 from commendation.models import CouncilSession, Nominee, ProposalStatus, Tally
 from commendation.services import council as council_services
 from core.docx import BODY_SIZE, HEADER_SIZE, place_and_date
@@ -26,6 +30,7 @@ from core.docx import no_borders as _no_borders
 from core.docx import paragraph as _paragraph
 from core.docx import set_font as _set_font
 from core.templatetags.vn import format_number, format_points
+from organizations.services import registry
 
 TITLE = "BIÊN BẢN HỌP HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG"
 TABLE_SIZE = 11
@@ -98,13 +103,13 @@ def threshold_text(threshold: Decimal) -> str:
     return f"{format_points(threshold)}%"
 
 
-def _unit_name(unit, day) -> str:
-    version = unit.version_on(day) or unit.latest_version
-    return version.name if version else unit.code
+def _unit_name(unit, names: dict[int, str]) -> str:
+    # names: registry.names_on for the session's day; a unit without any version by its code
+    return names.get(unit.pk, unit.code)
 
 
-def _nominee_name(nominee: Nominee, day) -> str:
-    return nominee.person.full_name if nominee.person_id else _unit_name(nominee.unit, day)
+def _nominee_name(nominee: Nominee, names: dict[int, str]) -> str:
+    return nominee.person.full_name if nominee.person_id else _unit_name(nominee.unit, names)
 
 
 def _conclusion(session: CouncilSession, proposal, passed: list[str]) -> str:
@@ -138,8 +143,21 @@ def minutes_data(session: CouncilSession) -> MinutesData:
             absent += 1
         rows.append(AttendanceRow(member.full_name, member.position, status))
     parent = council.unit
+    standing = Nominee.objects.filter(withdrawn=False).select_related("person", "unit")
+    proposals = list(
+        session.proposals.select_related("form", "unit")
+        .prefetch_related(Prefetch("nominees", standing.order_by("pk"), to_attr="standing"))
+        .order_by("pk")
+    )
+    # every unit named in the minutes, by its name on the session's day, in one query
+    names = registry.names_on(
+        {parent.pk}
+        | {p.unit_id for p in proposals}
+        | {n.unit_id for p in proposals for n in p.standing if n.unit_id},
+        day,
+    )
     data = MinutesData(
-        parent_issuer=_unit_name(parent, day),
+        parent_issuer=_unit_name(parent, names),
         issuer=council.name,
         place_and_date="",
         held_on=day.strftime("%d/%m/%Y"),
@@ -157,14 +175,12 @@ def minutes_data(session: CouncilSession) -> MinutesData:
     tallies: dict[int, list[Tally]] = {}
     for tally in Tally.objects.filter(session=session).order_by("round"):
         tallies.setdefault(tally.nominee_id, []).append(tally)
-    proposals = session.proposals.select_related("form", "unit").order_by("pk")
     for proposal in proposals:
         vote = proposal.form.council_vote
         items = []
         passed_names = []
-        nominees = proposal.nominees.filter(withdrawn=False).select_related("person", "unit")
-        for nominee in nominees.order_by("pk"):
-            name = _nominee_name(nominee, day)
+        for nominee in proposal.standing:
+            name = _nominee_name(nominee, names)
             own = tallies.get(nominee.pk, [])
             recused = [
                 (r.member.full_name, r.reason) for r in council_services.recusals(session, nominee)
@@ -198,7 +214,7 @@ def minutes_data(session: CouncilSession) -> MinutesData:
                 title=proposal.title,
                 form=proposal.form.name,
                 year=proposal.year,
-                unit=_unit_name(proposal.unit, day),
+                unit=_unit_name(proposal.unit, names),
                 council_vote=vote,
                 nominees=items,
                 conclusion=_conclusion(session, proposal, passed_names),

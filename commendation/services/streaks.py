@@ -33,6 +33,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection, models
+from django.db.models import Case, When
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -192,7 +193,9 @@ class _Lineage:
         }
 
     def name(self, unit_id: int, year: int) -> str:
-        """The unit's full name in ``year`` (the latest version begun by 31 December)."""
+        """The unit's full name in ``year`` (the latest version begun by 31 December, else the
+        first): ``registry.name_on``'s rule, read from the versions loaded for
+        :meth:`existed_on` rather than one query per year and unit."""
         versions = self.versions.get(unit_id, [])
         day = datetime.date(year, 12, 31)
         begun = [v for v in versions if v.valid_from <= day]
@@ -395,11 +398,11 @@ def person_streak(
     unit each year was recorded in."""
     rows = {
         r.year: r
-        for r in PersonClassification.objects.filter(person=person, year__lte=until_year)
-        .select_related("unit")
-        .prefetch_related("unit__versions")
+        for r in PersonClassification.objects.filter(
+            person=person, year__lte=until_year
+        ).select_related("unit")
     }
-    years: list[StreakYear] = []
+    counted: list[PersonClassification] = []
     year = until_year
     reason, missing = "", False
     while True:
@@ -414,20 +417,20 @@ def person_streak(
         if exemplary_only and not row.exemplary:
             reason = f"không đạt mức ({abbreviation} nhưng không tiêu biểu)"
             break
-        version = row.unit.version_on(datetime.date(year, 12, 31)) or row.unit.latest_version
-        where = version.name if version else row.unit.code
-        years.append(
-            StreakYear(
-                year=year,
-                level=row.level,
-                source=person,
-                note=f"tại {where}",
-                sources=[row.unit],
-                exemplary=row.exemplary,
-            )
-        )
+        counted.append(row)
         year -= 1
-    years.reverse()
+    where = _units_named_in_their_years(counted)
+    years = [
+        StreakYear(
+            year=row.year,
+            level=row.level,
+            source=person,
+            note=f"tại {where.get(row.year, row.unit.code)}",
+            sources=[row.unit],
+            exemplary=row.exemplary,
+        )
+        for row in reversed(counted)
+    ]
     streak = Streak(
         subject=person,
         level=level,
@@ -445,6 +448,26 @@ def person_streak(
     )
     streak.explanation = _explain(streak)
     return streak
+
+
+def _units_named_in_their_years(rows: list[PersonClassification]) -> dict[int, str]:
+    """``{year: name}`` of the unit each result was recorded in, on 31 December of its year,
+    in one query however many years (rule: ``registry.name_on``); a unit without any
+    version is left out."""
+    if not rows:
+        return {}
+    name = Case(
+        *[
+            When(year=row.year, then=registry.name_on(datetime.date(row.year, 12, 31), unit="unit"))
+            for row in rows
+        ]
+    )
+    found = (
+        PersonClassification.objects.filter(pk__in=[row.pk for row in rows])
+        .annotate(where=name)
+        .values_list("year", "where")
+    )
+    return {year: where for year, where in found if where is not None}
 
 
 def people_streaks(

@@ -213,7 +213,42 @@ class CertificateRefusalTests(CertificateTestCase):
 
     def test_the_batch_data_takes_the_same_few_queries_whatever_its_size(self):
         # 1 the awards with their forms, people, nominees and decision; 2 the people's units
-        # in the award year; 3 the units' names on the decision date; 4 their parents' names
+        # in the award year; 3 the awarded units' parents on the decision date; 4 the names
+        # of all those units on that date (registry.names_on)
         with self.assertNumQueries(4):
             certificates = decision_certificates_data(self.decision)
         self.assertEqual(len(certificates), 6)
+
+
+class CertificateNameTests(CertificateTestCase):
+    """Units on the certificates bear their names on the decision date (registry.names_on);
+    the data is read without WeasyPrint."""
+
+    def by_award(self) -> dict[int, object]:
+        return {c.award_id: c for c in decision_certificates_data(self.decision)}
+
+    def test_units_and_parents_bear_their_names_on_the_decision_date(self):
+        commune = self.party.communes[0]
+        for day, name in [
+            (datetime.date(2026, 1, 5), "Đảng bộ xã Đông Hưng"),
+            (datetime.date(2026, 1, 20), "Đảng bộ phường Đông Hưng"),
+        ]:
+            registry.rename_unit(commune, actor=None, effective_date=day, name=name)
+        certificates = self.by_award()
+        collective = certificates[Award.objects.get(decision=self.decision, unit=self.cell).pk]
+        # the chi bộ renamed three days after the decision; its commune ten days before it
+        self.assertEqual(
+            (collective.name, collective.unit),
+            ("Chi bộ thôn 1.2, xã 1 (Hưng Yên)", "Đảng bộ xã Đông Hưng"),
+        )
+        self.assertEqual(
+            certificates[self.award_of(NHUNG).pk].unit, "Chi bộ thôn 1.1, xã 1 (Hưng Yên)"
+        )
+
+    def test_a_unit_dissolved_before_the_decision_keeps_its_last_name(self):
+        first = self.party.orgs[0]  # where Nhung was rated in 2025
+        registry.rename_unit(
+            first, actor=None, effective_date=datetime.date(2025, 6, 1), name="Chi bộ thôn Đông"
+        )
+        registry.dissolve_unit(first, actor=None, effective_date=datetime.date(2026, 1, 10))
+        self.assertEqual(self.by_award()[self.award_of(NHUNG).pk].unit, "Chi bộ thôn Đông")

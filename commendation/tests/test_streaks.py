@@ -313,6 +313,35 @@ class PersonStreakTests(TestCase):
         )
         self.assertIn("Chuỗi dừng ở năm 2016: thiếu dữ liệu", streak.explanation)
 
+    def test_each_year_names_the_unit_as_it_was_that_year_in_two_queries(self):
+        # the first chi bộ is renamed in 2018 and dissolved in mid-2019, after rating its year
+        for year in range(2017, 2022):
+            classify(self.member, year, EXC, unit=self.first if year <= 2019 else self.second)
+        registry.rename_unit(
+            self.first,
+            actor=None,
+            effective_date=datetime.date(2018, 3, 1),
+            name="Chi bộ thôn Đông, xã 1 (Hưng Yên)",
+        )
+        registry.dissolve_unit(self.first, actor=None, effective_date=datetime.date(2019, 7, 1))
+        # the results, then every year's unit name (registry.name_on) in one query
+        with self.assertNumQueries(2):
+            streak = person_streak(self.member, level=EXC, until_year=2021)
+        self.assertEqual(
+            [(y.year, y.note) for y in streak.years],
+            [
+                (2017, "tại Chi bộ thôn 1.1, xã 1 (Hưng Yên)"),
+                (2018, "tại Chi bộ thôn Đông, xã 1 (Hưng Yên)"),
+                (2019, "tại Chi bộ thôn Đông, xã 1 (Hưng Yên)"),  # its last name
+                (2020, "tại Chi bộ thôn 1.2, xã 1 (Hưng Yên)"),
+                (2021, "tại Chi bộ thôn 1.2, xã 1 (Hưng Yên)"),
+            ],
+        )
+        self.assertEqual(streak.years[0].sources, [self.first])
+        # no counted year, no name query
+        with self.assertNumQueries(1):
+            self.assertEqual(person_streak(self.member, level=EXC, until_year=2016).length, 0)
+
     def test_a_members_lower_year_or_missing_year_breaks_the_streak(self):
         for year in (2017, 2018, 2020, 2021):
             classify(self.member, year, EXC)
