@@ -29,6 +29,7 @@ from commendation.models import (
     CouncilSession,
     Decision,
     ImportBatch,
+    Initiative,
     Level,
     Nominee,
     Person,
@@ -56,6 +57,7 @@ from commendation.schemas import (
     FormOut,
     ImportRejectedOut,
     NomineeIn,
+    NomineeInitiativeIn,
     NomineeOut,
     PeopleStreaksOut,
     ProposalIn,
@@ -68,6 +70,7 @@ from commendation.schemas import (
     RuleSetOut,
     SessionIn,
     SessionOut,
+    SessionRowOut,
     StreakOut,
     SuggestionOut,
     TallyIn,
@@ -101,6 +104,7 @@ FIRST_YEAR = 1900
 SUGGESTION_LIMIT = 500
 PEOPLE_STREAK_LIMIT = 500
 PROPOSAL_LIMIT = 500
+SESSION_LIMIT = 500
 
 
 # ---------------------------------------------------------------- helpers
@@ -916,6 +920,7 @@ def _nominee_out(nominee: Nominee, day: datetime.date) -> dict:
         code, name = nominee.person.code, nominee.person.full_name
     else:
         code, name = nominee.unit.code, _name_on(nominee.unit, day)
+    initiative = nominee.initiative if nominee.initiative_id else None
     return {
         "id": nominee.pk,
         "person_id": nominee.person_id,
@@ -923,6 +928,17 @@ def _nominee_out(nominee: Nominee, day: datetime.date) -> dict:
         "code": code,
         "name": name,
         "achievement": nominee.achievement,
+        "initiative_id": nominee.initiative_id,
+        "initiative": {
+            "id": initiative.pk,
+            "title": initiative.title,
+            "year": initiative.year,
+            "scope": initiative.scope,
+            "scope_name": eligibility.SCOPE_NAMES.get(initiative.scope, initiative.scope),
+            "recognized_by": initiative.recognized_by,
+        }
+        if initiative
+        else None,
         "withdrawn": nominee.withdrawn,
         "verdict": proposal_services.verdict(nominee),
         "eligibility": _eligibility_out(nominee.eligibility),
@@ -938,7 +954,7 @@ def _proposal_out(user, proposal: Proposal) -> dict:
     )
     day = _last_day(proposal.year)
     nominees = list(
-        proposal.nominees.select_related("person", "unit")
+        proposal.nominees.select_related("person", "unit", "initiative")
         .prefetch_related("unit__versions")
         .order_by("pk")
     )
@@ -1047,10 +1063,24 @@ def _step(user, proposal_id: int) -> Proposal:
     return permissions.get_proposal_step_for_user(user, proposal_id)
 
 
+def _initiative_of(user, initiative_id: int | None) -> Initiative | None:
+    """An initiative of a person the caller may look up, or 404 (the service judges whether
+    the dossier may cite it)."""
+    if initiative_id is None:
+        return None
+    found = Initiative.objects.filter(
+        pk=initiative_id, person__in=permissions.get_people_for_user(user)
+    ).first()
+    if found is None:
+        raise Http404("Không tìm thấy sáng kiến.")
+    return found
+
+
 @router.post("/proposals/{proposal_id}/nominees", response={201: NomineeOut, **REFUSED})
 def add_nominee(request, proposal_id: int, payload: NomineeIn):
-    """Add a person or a unit the caller may look up; the eligibility check is run now and
-    kept with the nominee."""
+    """Add a person or a unit the caller may look up, with the person's initiative the
+    dossier cites (``initiative_id``: one of their own, unused, for a form with a condition on
+    initiatives); the eligibility check is run now and kept with the nominee."""
     user = request.user
     proposal = _step(user, proposal_id)
     person = unit = None
@@ -1063,13 +1093,22 @@ def add_nominee(request, proposal_id: int, payload: NomineeIn):
         if unit is None:
             raise Http404("Không tìm thấy đơn vị.")
     nominee = proposal_services.add_nominee(
-        proposal, actor=user, person=person, unit=unit, achievement=payload.achievement
+        proposal,
+        actor=user,
+        person=person,
+        unit=unit,
+        achievement=payload.achievement,
+        initiative=_initiative_of(user, payload.initiative_id),
     )
     return Status(201, _nominee_out(nominee, _last_day(proposal.year)))
 
 
 def _nominee_of(proposal: Proposal, nominee_id: int) -> Nominee:
-    nominee = proposal.nominees.filter(pk=nominee_id).select_related("person", "unit").first()
+    nominee = (
+        proposal.nominees.filter(pk=nominee_id)
+        .select_related("person", "unit", "initiative")
+        .first()
+    )
     if nominee is None:
         raise Http404("Không tìm thấy người, tập thể được đề nghị.")
     nominee.proposal = proposal
@@ -1084,6 +1123,23 @@ def remove_nominee(request, proposal_id: int, nominee_id: int):
     proposal = _step(request.user, proposal_id)
     proposal_services.remove_nominee(_nominee_of(proposal, nominee_id), actor=request.user)
     return _proposal_out(request.user, proposal)
+
+
+@router.patch(
+    "/proposals/{proposal_id}/nominees/{nominee_id}", response={200: NomineeOut, **REFUSED}
+)
+def set_nominee_initiative(
+    request, proposal_id: int, nominee_id: int, payload: NomineeInitiativeIn
+):
+    """Change the initiative the dossier cites for the person (null: none) while the dossier
+    is with the unit; the eligibility check is run again with it."""
+    proposal = _step(request.user, proposal_id)
+    nominee = proposal_services.set_initiative(
+        _nominee_of(proposal, nominee_id),
+        initiative=_initiative_of(request.user, payload.initiative_id),
+        actor=request.user,
+    )
+    return _nominee_out(nominee, _last_day(proposal.year))
 
 
 @router.post(
@@ -1279,6 +1335,46 @@ def _session_out(session: CouncilSession) -> dict:
     }
 
 
+@router.get("/sessions", response=list[SessionRowOut])
+def list_sessions(
+    request,
+    council_id: int | None = None,
+    year: int | None = None,
+    limit: int = Query(200, le=SESSION_LIMIT),  # noqa: B008
+    offset: int = 0,
+):
+    """The sessions of the councils the caller acts for (as the pages: the council's side
+    only; nobody else sees any), newest first; ``council_id`` one council (404 when the
+    caller does not act for it), ``year`` the year the session was held."""
+    user = request.user
+    councils = permissions.get_councils_for_user(user)
+    if council_id is not None:
+        councils = councils.filter(pk=permissions.get_council_for_user(user, council_id).pk)
+    found = (
+        CouncilSession.objects.filter(council__in=councils)
+        .select_related("council")
+        .prefetch_related("proposals")
+        .order_by("-held_on", "-pk")
+    )
+    if year is not None:
+        found = found.filter(held_on__year=year)
+    return [
+        {
+            "id": session.pk,
+            "council_id": session.council_id,
+            "council": session.council.name,
+            "held_on": session.held_on,
+            "place": session.place,
+            "chair": session.chair,
+            "secretary": session.secretary,
+            "status": session.status,
+            "status_label": str(session.get_status_display()),
+            "proposal_ids": sorted(p.pk for p in session.proposals.all()),
+        }
+        for session in found[offset : offset + limit]
+    ]
+
+
 @router.post("/sessions", response={201: SessionOut, **REFUSED})
 def open_session(request, payload: SessionIn):
     """Mở phiên họp of a council the caller acts for, on dossiers at the council."""
@@ -1407,6 +1503,8 @@ def _award_out(award: Award, day: datetime.date) -> dict:
         "name": name,
         "nominee_id": award.nominee_id,
         "proposal_id": award.nominee.proposal_id if award.nominee_id else None,
+        "initiative_id": award.initiative_id,
+        "initiative": award.initiative.title if award.initiative_id else "",
         "revoked": award.is_revoked,
         "revoked_at": award.revoked_at,
         "revoked_reason": award.revoked_reason,
@@ -1418,7 +1516,7 @@ def _decision_out(decision: Decision) -> dict:
     day = decision.signed_on
     awards = [
         _award_out(a, day)
-        for a in decision.awards.select_related("form", "person", "unit", "nominee")
+        for a in decision.awards.select_related("form", "person", "unit", "nominee", "initiative")
         .prefetch_related("unit__versions")
         .order_by("pk")
     ]
@@ -1508,7 +1606,7 @@ def revoke_award(request, decision_id: int, award_id: int, payload: ReasonIn):
     award = permissions.get_award_for_user(request.user, decision_id, award_id, write=True)
     decision_services.revoke(award, reason=payload.reason, actor=request.user)
     award = (
-        Award.objects.select_related("form", "person", "unit", "nominee", "decision")
+        Award.objects.select_related("form", "person", "unit", "nominee", "decision", "initiative")
         .prefetch_related("unit__versions")
         .get(pk=award.pk)
     )

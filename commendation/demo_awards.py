@@ -15,7 +15,8 @@ registry, clusters and users of organizations.demo (nothing is loaded until the 
   2025 would be refused as not eligible, rightly.);
   (b) "Chiến sĩ thi đua cơ sở" (a council vote, 80 % of all members) for two members: the one
   rated HTXSNV five years running (2021–2025) and one of the same chi bộ rated HTTNV with a
-  recognized initiative; both hold Lao động tiên tiến 2025, recorded from a (demo) decision
+  recognized initiative, which the dossier cites (the decision's award then holds it: each
+  initiative counts once); both hold Lao động tiên tiến 2025, recorded from a (demo) decision
   of their commune's party committee. Each nominee carries the eligibility check;
 - both dossiers go to Cụm thi đua số 2 (Hưng Yên's cluster in 2025), whose following
   department (Vụ Địa phương I, account ``vudp1``) attaches its biên bản bình xét and passes
@@ -204,7 +205,7 @@ def load_awards() -> bool:
             source=f"Quyết định công nhận danh hiệu Lao động tiên tiến năm {YEAR} của "
             f"{commune} ({DEMO})",
         )
-    people.record_initiative(
+    initiative = people.record_initiative(
         second,
         title=INITIATIVE,
         year=YEAR,
@@ -250,6 +251,7 @@ def load_awards() -> bool:
         actor=officer,
         person=second,
         achievement=f"có sáng kiến “{INITIATIVE}” được công nhận năm {YEAR}",
+        initiative=initiative,
     )
 
     for number, proposal in enumerate((unit_proposal, person_proposal), start=1):

@@ -447,6 +447,18 @@ class ProposalRowOut(Schema):
     created_at: datetime.datetime
 
 
+class CitedInitiativeOut(Schema):
+    """The initiative a dossier cites for a person (sáng kiến): counted once, it goes to the
+    award the decision makes."""
+
+    id: int
+    title: str
+    year: int
+    scope: str
+    scope_name: str
+    recognized_by: str
+
+
 class NomineeOut(Schema):
     id: int
     person_id: int | None
@@ -454,6 +466,8 @@ class NomineeOut(Schema):
     code: str
     name: str
     achievement: str
+    initiative_id: int | None
+    initiative: CitedInitiativeOut | None
     withdrawn: bool
     verdict: str
     eligibility: EligibilityOut | None
@@ -511,9 +525,19 @@ class ProposalIn(Schema):
 
 
 class NomineeIn(Schema):
+    """One of ``person_id`` and ``unit_id``; ``initiative_id``: the person's initiative the
+    dossier cites (only for a form with a condition on initiatives; each counts once)."""
+
     person_id: int | None = None
     unit_id: int | None = None
     achievement: str = ""
+    initiative_id: int | None = None
+
+
+class NomineeInitiativeIn(Schema):
+    """The initiative the dossier cites for the person, or null to cite none."""
+
+    initiative_id: int | None = None
 
 
 class ReasonIn(Schema):
@@ -621,6 +645,19 @@ class SessionProposalOut(Schema):
     nominees: list[SessionNomineeOut]
 
 
+class SessionRowOut(Schema):
+    id: int
+    council_id: int
+    council: str
+    held_on: datetime.date
+    place: str
+    chair: str
+    secretary: str
+    status: str
+    status_label: str
+    proposal_ids: list[int]
+
+
 class SessionOut(Schema):
     id: int
     council_id: int
@@ -680,6 +717,8 @@ class AwardOut(Schema):
     name: str
     nominee_id: int | None
     proposal_id: int | None
+    initiative_id: int | None
+    initiative: str
     revoked: bool
     revoked_at: datetime.datetime | None
     revoked_reason: str

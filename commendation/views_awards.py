@@ -7,12 +7,14 @@
 - a person's record (hồ sơ thành tích): classifications, awards, initiatives, exclusions,
   streaks;
 - proposals (hồ sơ đề nghị khen thưởng): the list, drawing one up, its nominees with their
-  eligibility, its files, and its route (submit, cluster approval, return, withdrawal) shown
-  as a timeline;
+  eligibility and the initiative cited for each person (chosen among the person's unused
+  ones; the add form fetches them by htmx once the code is typed), its files, and its route
+  (submit, cluster approval, return, withdrawal) shown as a timeline;
 - the council's sessions: attendance, tallies per nominee and round with the denominator,
   the threshold and the recused members, closing, the minutes (.docx);
-- decisions: issuing from approved proposals, revoking an award or the whole decision, and
-  the certificates (PDF).
+- decisions: issuing from approved proposals (the suggested number is the next free one of
+  the year of the signing date, and follows the date as it is changed), revoking an award or
+  the whole decision, and the certificates (PDF).
 
 Each view: check access (commendation.permissions; missing and forbidden are both 404), parse
 the form, call one service, then redirect with a message or re-render the page with the
@@ -31,6 +33,7 @@ from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -45,6 +48,7 @@ from commendation.models import (
     CouncilSession,
     Decision,
     Form,
+    Initiative,
     Level,
     Nominee,
     Proposal,
@@ -413,13 +417,48 @@ class ProposalForm(forms.Form):
         self.fields["form"].choices = list(choices.items())
 
 
+def _initiative_label(initiative: Initiative) -> str:
+    return _("%(title)s (phạm vi %(scope)s, công nhận năm %(year)s)") % {
+        "title": initiative.title,
+        "scope": SCOPES.get(initiative.scope, initiative.scope),
+        "year": initiative.year,
+    }
+
+
+class InitiativeField(forms.IntegerField):
+    """A select of initiatives whose choices the view sets; any id is parsed here and judged
+    by the service (one of the person's own, unused)."""
+
+    widget = forms.Select
+
+    def set_choices(self, initiatives) -> None:
+        self.widget.choices = [("", _("Không nêu sáng kiến"))] + [
+            (i.pk, _initiative_label(i)) for i in initiatives
+        ]
+
+
 class NomineeForm(forms.Form):
     code = forms.CharField(
         label=gettext_lazy("Mã đảng viên hoặc mã đơn vị"), max_length=40, required=False
     )
+    initiative = InitiativeField(label=gettext_lazy("Sáng kiến dùng cho đề nghị"), required=False)
     achievement = forms.CharField(
         label=gettext_lazy("Thành tích"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+
+    def __init__(self, *args, initiatives=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["initiative"].set_choices(initiatives)
+
+
+class NomineeInitiativeForm(forms.Form):
+    """Change the initiative a dossier cites for a person nominee."""
+
+    initiative = InitiativeField(label=gettext_lazy("Sáng kiến dùng cho đề nghị"), required=False)
+
+    def __init__(self, *args, initiatives=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["initiative"].set_choices(initiatives)
 
 
 class AttachmentForm(forms.Form):
@@ -516,12 +555,29 @@ def proposal_create(request):
     return _render(request, "commendation/proposal_form.html", {"form": form})
 
 
-def _nominee_rows(proposal: Proposal) -> list[dict]:
+def _nominee_rows(proposal: Proposal, *, editable: bool) -> list[dict]:
+    """Each nominee with its stored check and the initiative cited; while the dossier is
+    editable, a person's card offers the initiatives the dossier may cite (their unused ones,
+    and the one cited now)."""
     day = _last_day(proposal.year)
+    takes = proposal_services.takes_initiative(proposal.form)
     rows = []
-    nominees = proposal.nominees.select_related("person", "unit").prefetch_related("unit__versions")
+    nominees = proposal.nominees.select_related("person", "unit", "initiative").prefetch_related(
+        "unit__versions"
+    )
     for nominee in nominees.order_by("pk"):
         data = nominee.eligibility or {}
+        initiative_form = None
+        if editable and takes and nominee.person_id and not nominee.withdrawn:
+            choices = proposal_services.available_initiatives(nominee.person, proposal)
+            if nominee.initiative_id and nominee.initiative not in choices:
+                choices.insert(0, nominee.initiative)
+            if choices:  # nothing to choose and nothing to clear: no form
+                initiative_form = NomineeInitiativeForm(
+                    initial={"initiative": nominee.initiative_id},
+                    initiatives=choices,
+                    auto_id=f"id_nominee_{nominee.pk}_%s",
+                )
         rows.append(
             {
                 "nominee": nominee,
@@ -532,9 +588,36 @@ def _nominee_rows(proposal: Proposal) -> list[dict]:
                 "result": data if "results" in data else None,
                 "result_id": f"eligibility-{nominee.pk}",
                 "verdict": proposal_services.verdict(nominee),
+                "takes_initiative": takes and bool(nominee.person_id),
+                "initiative": _initiative_label(nominee.initiative)
+                if nominee.initiative_id
+                else "",
+                "initiative_form": initiative_form,
             }
         )
     return rows
+
+
+def _add_form_initiatives(request, proposal: Proposal, code: str) -> tuple[list, str]:
+    """The initiatives the add form offers for the person of ``code`` (those the dossier may
+    cite), and a hint saying why the list is empty."""
+    if not proposal_services.takes_initiative(proposal.form):
+        return [], ""
+    code = normalize(code or "")
+    if not code:
+        return [], _("Nhập mã đảng viên để chọn một sáng kiến chưa dùng của người đó.")
+    person = permissions.get_people_for_user(request.user).filter(code__iexact=code).first()
+    if person is None:
+        return [], _("Không tìm thấy đảng viên có mã “%(code)s”.") % {"code": code}
+    found = proposal_services.available_initiatives(person, proposal)
+    if not found:
+        return [], _("%(name)s không có sáng kiến nào chưa dùng đến năm %(year)s.") % {
+            "name": person.full_name,
+            "year": proposal.year,
+        }
+    return found, _("Sáng kiến chưa dùng của %(name)s; mỗi sáng kiến chỉ dùng một lần.") % {
+        "name": person.full_name
+    }
 
 
 def _proposal_page(request, proposal: Proposal, *, error: str = "", status: int = 200, **bound):
@@ -544,10 +627,27 @@ def _proposal_page(request, proposal: Proposal, *, error: str = "", status: int 
     editable = acts and proposal.status in EDITABLE
     at_cluster = acts and proposal.status == ProposalStatus.AT_CLUSTER
     at_council = acts and proposal.status in (ProposalStatus.AT_COUNCIL, ProposalStatus.APPROVED)
+    nominee_form = bound.get("nominee_form")
+    code = nominee_form.data.get("code", "") if nominee_form is not None else ""
+    initiatives, initiative_hint = _add_form_initiatives(request, proposal, code)
+    if nominee_form is None:
+        nominee_form = NomineeForm(initiatives=initiatives)
+    else:
+        nominee_form.fields["initiative"].set_choices(initiatives)
+    takes = proposal_services.takes_initiative(proposal.form)
+    if takes:  # the person's initiatives follow the code as it is typed
+        nominee_form.fields["code"].widget.attrs.update(
+            {
+                "hx-get": proposal.get_absolute_url(),
+                "hx-trigger": "change, keyup changed delay:400ms",
+                "hx-target": "#nominee-initiative",
+                "hx-swap": "outerHTML",
+            }
+        )
     context = {
         "proposal": proposal,
         "unit_name": _unit_name(proposal.unit, _last_day(proposal.year)),
-        "nominees": _nominee_rows(proposal),
+        "nominees": _nominee_rows(proposal, editable=editable),
         "attachments": proposal.attachments.select_related("uploaded_by").order_by("pk"),
         "steps": proposal_services.history(proposal),
         "sessions": proposal.sessions.select_related("council").order_by("held_on", "pk")
@@ -561,7 +661,9 @@ def _proposal_page(request, proposal: Proposal, *, error: str = "", status: int 
         "can_review": at_cluster,
         "can_return": at_cluster or at_council,
         "error": error,
-        "nominee_form": bound.get("nominee_form") or NomineeForm(),
+        "nominee_form": nominee_form,
+        "takes_initiative": takes,
+        "initiative_hint": initiative_hint,
         "attachment_form": bound.get("attachment_form")
         or AttachmentForm(initial={"kind": AttachmentKind.REVIEW_MINUTES if at_cluster else None}),
         "return_form": bound.get("return_form") or ReasonForm(),
@@ -574,6 +676,16 @@ def _proposal_page(request, proposal: Proposal, *, error: str = "", status: int 
 
 def proposal_detail(request, pk: int):
     proposal = permissions.get_proposal_for_user(request.user, pk)
+    if request.htmx and "code" in request.GET:
+        # The add form asks for the initiatives of the person whose code was typed.
+        initiatives, hint = _add_form_initiatives(request, proposal, request.GET["code"])
+        context = {
+            "nominee_form": NomineeForm(initiatives=initiatives),
+            "takes_initiative": proposal_services.takes_initiative(proposal.form),
+            "initiative_hint": hint,
+            "proposal": proposal,
+        }
+        return render(request, "commendation/_nominee_initiative.html", context)
     return _proposal_page(request, proposal)
 
 
@@ -602,6 +714,18 @@ def _nominee_subject(request, proposal: Proposal, code: str):
     return {"unit": unit}
 
 
+def _initiative(request, pk: int | None) -> Initiative | None:
+    """An initiative of a person the user may see (the service judges the rest)."""
+    if pk is None:
+        return None
+    found = Initiative.objects.filter(
+        pk=pk, person__in=permissions.get_people_for_user(request.user)
+    ).first()
+    if found is None:
+        raise RuleViolation(_("Không tìm thấy sáng kiến."), field="initiative")
+    return found
+
+
 @require_POST
 def proposal_nominee_add(request, pk: int):
     proposal = permissions.get_proposal_step_for_user(request.user, pk)
@@ -613,6 +737,7 @@ def proposal_nominee_add(request, pk: int):
                 proposal,
                 actor=request.user,
                 achievement=form.cleaned_data["achievement"],
+                initiative=_initiative(request, form.cleaned_data["initiative"]),
                 **subject,
             )
         except RuleViolation as exc:
@@ -623,7 +748,11 @@ def proposal_nominee_add(request, pk: int):
 
 
 def _nominee(proposal: Proposal, nominee_pk: int) -> Nominee:
-    nominee = proposal.nominees.filter(pk=nominee_pk).select_related("person", "unit").first()
+    nominee = (
+        proposal.nominees.filter(pk=nominee_pk)
+        .select_related("person", "unit", "initiative")
+        .first()
+    )
     if nominee is None:
         raise Http404("Không tìm thấy người, tập thể được đề nghị.")
     nominee.proposal = proposal
@@ -644,15 +773,32 @@ def proposal_nominee_remove(request, pk: int, nominee_pk: int):
 
 @require_POST
 def proposal_nominee_recheck(request, pk: int, nominee_pk: int):
+    """Run the check again; with ``doi_sang_kien``, first change the initiative the dossier
+    cites for the person (the check always follows the initiative)."""
     proposal = permissions.get_proposal_step_for_user(request.user, pk)
     nominee = _nominee(proposal, nominee_pk)
+    change = "doi_sang_kien" in request.POST
     try:
-        proposal_services.recheck_eligibility(nominee, request.user)
+        if change:
+            form = NomineeInitiativeForm(request.POST)
+            if not form.is_valid():
+                raise RuleViolation(_("Chọn sáng kiến trong danh sách."), field="initiative")
+            proposal_services.set_initiative(
+                nominee,
+                initiative=_initiative(request, form.cleaned_data["initiative"]),
+                actor=request.user,
+            )
+        else:
+            proposal_services.recheck_eligibility(nominee, request.user)
     except RuleViolation as exc:
         return _proposal_page(request, proposal, error=exc.message)
-    return _after(
-        request, proposal, _("Đã kiểm tra lại điều kiện của %(name)s.") % {"name": nominee}
-    )
+    if change:
+        message = _("Đã lưu sáng kiến dùng cho đề nghị của %(name)s và kiểm tra lại điều kiện.") % {
+            "name": nominee
+        }
+    else:
+        message = _("Đã kiểm tra lại điều kiện của %(name)s.") % {"name": nominee}
+    return _after(request, proposal, message)
 
 
 @require_POST
@@ -1102,7 +1248,7 @@ class DecisionForm(forms.Form):
     number = forms.IntegerField(
         label=gettext_lazy("Số quyết định"),
         required=False,
-        help_text=gettext_lazy("Gợi ý số tiếp theo của năm; sửa được. Để trống: số tiếp theo."),
+        help_text=gettext_lazy("Gợi ý số tiếp theo của năm ký; sửa được. Để trống: số tiếp theo."),
     )
     signed_on = forms.DateField(label=gettext_lazy("Ngày ký"), widget=DATE_WIDGET)
     place = forms.CharField(label=gettext_lazy("Địa danh"), max_length=100, initial="Hà Nội")
@@ -1124,6 +1270,15 @@ class DecisionForm(forms.Form):
         self.fields["proposals"].label_from_instance = lambda p: (
             f"{p.title} — {p.form.name} năm {p.year} ({p.unit})"
         )
+        # The suggested number follows the year of the signing date as it is changed.
+        self.fields["signed_on"].widget.attrs.update(
+            {
+                "hx-get": reverse("commendation:decisions"),
+                "hx-trigger": "change",
+                "hx-target": "#decision-number",
+                "hx-swap": "outerHTML",
+            }
+        )
 
 
 def _approved_proposals():
@@ -1140,6 +1295,23 @@ def _check_council_side(user) -> None:
         raise Http404("Không tìm thấy trang.")
 
 
+def _signing_day(value) -> datetime.date:
+    """The signing date typed in the form (dd/mm/yyyy), today when empty or not a date."""
+    try:
+        day = DecisionForm.base_fields["signed_on"].clean(value) if value else None
+    except forms.ValidationError:
+        day = None
+    return day or _today()
+
+
+def _number_context(form, day: datetime.date) -> dict:
+    return {
+        "form": form,
+        "number_year": day.year,
+        "next_number": decision_services.next_number(ISSUER_CODE, day.year),
+    }
+
+
 def _decisions_page(request, form=None):
     user = request.user
     council_side = permissions.get_councils_for_user(user).exists()
@@ -1153,19 +1325,36 @@ def _decisions_page(request, form=None):
         award_count=Count("awards", distinct=True),
         revoked_count=Count("awards", filter=Q(awards__revoked_at__isnull=False), distinct=True),
     ).order_by("-signed_on", "-number")
+    if form is not None:
+        day = _signing_day(form.data.get("signed_on"))
+    else:
+        day = _signing_day(request.GET.get("signed_on"))
     if council_side and form is None:
         form = DecisionForm(
             initial={
-                "number": decision_services.next_number(ISSUER_CODE, _this_year()),
-                "signed_on": _today(),
+                "number": decision_services.next_number(ISSUER_CODE, day.year),
+                "signed_on": day,
             },
             proposals=_approved_proposals(),
         )
-    context = {"decisions": found, "form": form if council_side else None}
+    context = {"decisions": found, "form": None}
+    if council_side:
+        context.update(_number_context(form, day))
     return _render(request, "commendation/decision_list.html", context)
 
 
 def decision_list(request):
+    """The decisions; for the council's side, the form to issue one. An htmx request with
+    ``signed_on`` (the date typed) gets the number field again, with the next free number
+    of that date's year."""
+    if request.htmx and "signed_on" in request.GET:
+        _check_council_side(request.user)
+        day = _signing_day(request.GET["signed_on"])
+        form = DecisionForm(
+            initial={"number": decision_services.next_number(ISSUER_CODE, day.year)},
+            proposals=Proposal.objects.none(),
+        )
+        return render(request, "commendation/_decision_number.html", _number_context(form, day))
     return _decisions_page(request)
 
 

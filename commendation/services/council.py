@@ -447,7 +447,9 @@ def passed_nominees(proposal: Proposal) -> list[Nominee]:
         .order_by("-held_on", "-pk")
         .first()
     )
-    nominees = proposal.nominees.filter(withdrawn=False).select_related("person", "unit")
+    nominees = proposal.nominees.filter(withdrawn=False).select_related(
+        "person", "unit", "initiative"
+    )
     if session is None:
         return []
     if proposal.form.council_vote:

@@ -7,8 +7,12 @@ Rules:
   database constraint ``decision_number_once`` backs the friendly refusal here);
 - a decision is issued for proposals the council has approved (APPROVED) and for no other:
   each nominee that passed the council gets one award (the proposal's form and year, the
-  decision, the nominee), and each proposal moves to DECIDED with a step naming the
-  decision. All of it happens, or none of it;
+  decision, the nominee, and the initiative the dossier cites for the person, so that it can
+  never count twice), and each proposal moves to DECIDED with a step naming the decision.
+  All of it happens, or none of it;
+- at signing, each awardee is checked again (see ``_check_awardees``), including that the
+  initiative the dossier cites has not been used meanwhile;
+- the number follows the year of the signing date, not the year it is typed in;
 - only the council's secretariat issues and revokes (commendation.permissions.
   can_act_for_council); ``actor=None`` is the system itself (demo data, commands);
 - awards are never deleted: revoking one (or a whole decision) records when, why and by whom,
@@ -147,7 +151,6 @@ def _required(value: str, label: str, field: str) -> str:
     return text
 
 
-@transaction.atomic
 def _confirmation_codes(conditions) -> set[str]:
     """The codes of the form's "confirmation" conditions (facts the system holds no data on,
     e.g. "tích cực tham gia phong trào thi đua"), at any depth."""
@@ -164,18 +167,37 @@ def _check_awardees(proposals, passing: dict[int, list[Nominee]], signed_on) -> 
     filed: no condition found not met (the council's approval stands as the confirmation of
     the facts the system cannot know; data still missing was flagged in the dossier's route
     when it was submitted and went to the council knowingly), no exclusion running on the
-    signing day, and no second award of the same form for the same year."""
-    from commendation.models import Exclusion
+    signing day, no second award of the same form for the same year, and an initiative the
+    dossier cites that is still the person's to use (no award holds it, no other live dossier
+    cites it)."""
+    from commendation.models import Exclusion, Initiative
     from commendation.services import eligibility
+    from commendation.services.proposals import initiative_problem
 
     problems: list[str] = []
+    cited = [n.initiative_id for ns in passing.values() for n in ns if n.initiative_id]
+    # Under a row lock: a dossier or an award taking the initiative now waits for this one.
+    list(Initiative.objects.select_for_update().filter(pk__in=cited).order_by("pk"))
     for proposal in proposals:
         form = proposal.form
         confirmed = _confirmation_codes(form.conditions)
         for nominee in passing[proposal.pk]:
             subject = {"person": nominee.person, "unit": nominee.unit}
             name = str(nominee.person or nominee.unit)
-            result = eligibility.check(form, year=proposal.year, confirmed=confirmed, **subject)
+            if nominee.initiative_id:
+                problem = initiative_problem(
+                    nominee.initiative, person=nominee.person, proposal=proposal, nominee=nominee
+                )
+                if problem:
+                    problems.append(f"{name}: {problem.rstrip('.')}")
+            result = eligibility.check(
+                form,
+                year=proposal.year,
+                confirmed=confirmed,
+                initiative=nominee.initiative,
+                proposal=proposal,
+                **subject,
+            )
             if result.verdict == eligibility.NOT_ELIGIBLE:
                 unmet = [r.text for r in result.results if r.status == eligibility.NOT_MET]
                 problems.append(f"{name}: không đạt " + "; ".join(unmet[:3]))
@@ -198,6 +220,7 @@ def _check_awardees(proposals, passing: dict[int, list[Nominee]], signed_on) -> 
         )
 
 
+@transaction.atomic
 def issue_decision(
     proposals: Iterable[Proposal],
     *,
@@ -311,18 +334,28 @@ def issue_decision(
         raise _taken(number, kind, issuer_code, year) from None
     decision.proposals.set(locked)
 
-    awards = Award.objects.bulk_create(
-        Award(
-            form_id=proposal.form_id,
-            year=proposal.year,
-            person_id=nominee.person_id,
-            unit_id=nominee.unit_id,
-            decision=decision,
-            nominee=nominee,
-        )
-        for proposal in locked
-        for nominee in passing[proposal.pk]
-    )
+    try:
+        with transaction.atomic():
+            awards = Award.objects.bulk_create(
+                Award(
+                    form_id=proposal.form_id,
+                    year=proposal.year,
+                    person_id=nominee.person_id,
+                    unit_id=nominee.unit_id,
+                    decision=decision,
+                    nominee=nominee,
+                    initiative_id=nominee.initiative_id,
+                )
+                for proposal in locked
+                for nominee in passing[proposal.pk]
+            )
+    except IntegrityError:
+        # The initiative (one award each) or the nominee was taken by a concurrent request.
+        raise RuleViolation(
+            "Có sáng kiến hoặc người được đề nghị vừa được dùng cho khen thưởng khác: mỗi sáng "
+            "kiến chỉ dùng cho một danh hiệu hoặc hình thức khen thưởng. Kiểm tra lại hồ sơ.",
+            field="proposals",
+        ) from None
     if awards and awards[0].pk is None:  # backends that do not return ids from bulk_create
         awards = list(decision.awards.order_by("pk"))
 

@@ -23,8 +23,13 @@ Rules:
     "not met" when the subject's record covers that year (it has a quality classification
     for it) and "missing" when the record has nothing at all for that year;
   - ``initiative``: ``count`` initiatives of the person at ``scope`` or wider (cơ sở < cấp bộ,
-    tỉnh < toàn quốc), recognized by the year and not yet used for a title or an award (each
-    initiative counts once). An initiative passed to :func:`check` must itself qualify;
+    tỉnh < toàn quốc), recognized by the year and not yet used (each initiative counts once):
+    used means held by an award (a revoked one too: the award keeps it, as
+    ``services.people`` records) or cited by a nominee of another live dossier
+    (:data:`LIVE_PROPOSAL_STATUSES`; the evidence names the dossier). An initiative passed
+    to :func:`check` (the one the nominee's dossier cites) must itself qualify; when the
+    check is run for a dossier (``proposal``) the dossier must cite one, since only the
+    cited initiative is marked used by the decision;
   - ``cluster_rank``: the unit leads (``rank`` 1) the year-end ranking of an emulation year it
     took part in that year (``emulation.services.ranking.rank``, read only). Sheets not yet
     final, no year-end period, or no participation make it missing; a shared first rank is
@@ -62,8 +67,11 @@ from commendation.models import (
     Form,
     Initiative,
     Level,
+    Nominee,
     Person,
     PersonClassification,
+    Proposal,
+    ProposalStatus,
     RuleSet,
     Subject,
     UnitClassification,
@@ -112,6 +120,17 @@ PARTY_FORMS = (
 )
 
 INITIATIVE_SCOPES = ("unit", "province", "national")  # narrowest first
+# A dossier holds the initiatives its nominees cite while it can still lead to an award: with
+# the unit, at the cluster or the council, approved, or returned (the unit may resubmit it).
+# A withdrawn dossier holds none; a decided one passed its initiatives to the awards (and a
+# nominee the council did not pass gets no award, so the initiative is free again).
+LIVE_PROPOSAL_STATUSES = (
+    ProposalStatus.DRAFT,
+    ProposalStatus.AT_CLUSTER,
+    ProposalStatus.AT_COUNCIL,
+    ProposalStatus.APPROVED,
+    ProposalStatus.RETURNED,
+)
 SCOPE_NAMES = {"unit": "cơ sở", "province": "cấp bộ, tỉnh", "national": "toàn quốc"}
 NAMES_SHOWN = 5  # people named in the evidence of a member condition
 
@@ -174,6 +193,7 @@ class _Context:
     person: Person | None
     unit: Unit | None
     initiative: Initiative | None
+    proposal: Proposal | None
     confirmed: frozenset[str]
     _rule_sets: list[RuleSet] | None = None
     _classified: set[int] | None = None
@@ -422,7 +442,32 @@ def _used_for(initiative: Initiative) -> Award | None:
         return None
 
 
-def _initiative_text(initiative: Initiative) -> str:
+def citing_nominees(initiative_ids: Iterable[int], *, proposal: Proposal | None = None):
+    """The nominees of live dossiers (other than ``proposal``) that cite one of the
+    initiatives: each holds its initiative until the dossier is decided or withdrawn, or the
+    nominee leaves it."""
+    found = Nominee.objects.filter(
+        initiative_id__in=list(initiative_ids),
+        withdrawn=False,
+        proposal__status__in=LIVE_PROPOSAL_STATUSES,
+    ).select_related("proposal")
+    if proposal is not None and proposal.pk is not None:
+        found = found.exclude(proposal_id=proposal.pk)
+    return found.order_by("pk")
+
+
+def citation_text(nominee: Nominee) -> str:
+    """ "đang được nêu trong hồ sơ “…” (số 12, năm 2024, Cụm đang bình xét)"."""
+    proposal = nominee.proposal
+    with translation.override("vi"):
+        status = str(proposal.get_status_display())
+    return (
+        f"đang được nêu trong hồ sơ đề nghị “{proposal.title}” (số {proposal.pk}, năm "
+        f"{proposal.year}, {status})"
+    )
+
+
+def initiative_text(initiative: Initiative) -> str:
     text = (
         f"Sáng kiến “{initiative.title}” (phạm vi {SCOPE_NAMES.get(initiative.scope, '')}, "
         f"công nhận năm {initiative.year}"
@@ -432,8 +477,14 @@ def _initiative_text(initiative: Initiative) -> str:
     return text + ")"
 
 
-def _use_text(award: Award) -> str:
-    return f"đã dùng cho “{award.form.name}” năm {award.year}"
+def use_text(award: Award) -> str:
+    text = f"đã dùng cho “{award.form.name}” năm {award.year}"
+    if award.is_revoked:
+        text += " (khen thưởng đã bị thu hồi, sáng kiến không dùng lại)"
+    return text
+
+
+ONCE = "mỗi sáng kiến chỉ dùng cho một danh hiệu hoặc hình thức khen thưởng"
 
 
 @evaluator("initiative")
@@ -453,18 +504,24 @@ def _initiative(ctx: _Context, condition: dict) -> _Outcome:
         .select_related("used_for__form")
         .order_by("year", "pk")
     )
+    chosen = ctx.initiative
+    ids = {i.pk for i in found} | ({chosen.pk} if chosen is not None else set())
+    cited: dict[int, Nominee] = {}
+    for nominee in citing_nominees(ids, proposal=ctx.proposal):
+        cited.setdefault(nominee.initiative_id, nominee)
     evidence: list[str] = []
     usable: list[Initiative] = []
     for item in found:
         used = _used_for(item)
         if used is not None:
-            evidence.append(f"{_initiative_text(item)}: {_use_text(used)}.")
+            evidence.append(f"{initiative_text(item)}: {use_text(used)}.")
+        elif item.pk in cited:
+            evidence.append(f"{initiative_text(item)}: {citation_text(cited[item.pk])}.")
         elif INITIATIVE_SCOPES.index(item.scope) < need:
-            evidence.append(f"{_initiative_text(item)}: phạm vi hẹp hơn yêu cầu.")
+            evidence.append(f"{initiative_text(item)}: phạm vi hẹp hơn yêu cầu.")
         else:
-            evidence.append(f"{_initiative_text(item)}: chưa dùng.")
+            evidence.append(f"{initiative_text(item)}: chưa dùng.")
             usable.append(item)
-    chosen = ctx.initiative
     if chosen is not None:
         problem = ""
         if chosen.person_id != ctx.person.pk:
@@ -479,16 +536,25 @@ def _initiative(ctx: _Context, condition: dict) -> _Outcome:
         else:
             used = Award.objects.filter(initiative=chosen).select_related("form").first()
             if used is not None:
-                problem = (
-                    f"sáng kiến “{chosen.title}” {_use_text(used)} (mỗi sáng kiến chỉ dùng "
-                    "cho một danh hiệu hoặc hình thức khen thưởng)"
-                )
+                problem = f"sáng kiến “{chosen.title}” {use_text(used)} ({ONCE})"
+            elif chosen.pk in cited:
+                problem = f"sáng kiến “{chosen.title}” {citation_text(cited[chosen.pk])} ({ONCE})"
         if problem:
             return _Outcome(statement, NOT_MET, problem, evidence)
         usable = [chosen, *[i for i in usable if i.pk != chosen.pk]]
         evidence.insert(0, f"Sáng kiến đề nghị xét: “{chosen.title}”.")
     if not found:
         evidence.append("Hồ sơ thành tích không có sáng kiến nào đến năm xét.")
+    if chosen is None and ctx.proposal is not None and usable:
+        # Only the initiative a dossier cites is marked used by the decision: an uncited one
+        # would stay free and could count again.
+        return _Outcome(
+            statement,
+            NOT_MET,
+            f"hồ sơ đề nghị chưa nêu sáng kiến dùng để xét (có {len(usable)} sáng kiến chưa "
+            f"dùng: chọn một cho người được đề nghị; {ONCE})",
+            evidence,
+        )
     if len(usable) >= count:
         return _Outcome(statement, MET, "đạt", evidence)
     found_text = f"chỉ có {len(usable)}" if usable else "không có"
@@ -851,13 +917,16 @@ def check(
     person: Person | None = None,
     unit: Unit | None = None,
     initiative: Initiative | None = None,
+    proposal: Proposal | None = None,
     confirmed: Iterable[str] = (),
 ) -> Eligibility:
     """Every condition of ``form`` for ``person`` or ``unit`` (as the form's subject says) in
     ``year``, each met, not met or missing with its evidence and citation, and the verdict.
 
     ``initiative`` is the initiative the nominee's dossier cites (it must be the person's and
-    unused). ``confirmed`` holds the codes of ``confirmation`` conditions the person running
+    unused); ``proposal`` is that dossier, when the check is run for one: its own citations
+    do not count as use, and it must cite an initiative for an initiative condition to be met
+    through one. ``confirmed`` holds the codes of ``confirmation`` conditions the person running
     the check confirms from the dossier (e.g. "tich-cuc-thi-dua", "de-tai-khoa-hoc")."""
     if (person is None) == (unit is None):
         raise RuleViolation("Chọn đúng một cá nhân hoặc một tập thể để kiểm tra điều kiện.")
@@ -878,6 +947,7 @@ def check(
         person=person,
         unit=unit,
         initiative=initiative,
+        proposal=proposal,
         confirmed=frozenset(confirmed),
     )
     with translation.override("vi"):

@@ -12,10 +12,20 @@ why) and an audit entry, in one transaction.
 Rules enforced here (confidence: the route and returns with a reason are the issue's own
 requirements; the checks below are ours, stated so they can be argued with):
 - the form (danh hiệu, hình thức) must be in force for the year of the achievements;
+- a unit that is a member of an emulation cluster in the year of the achievements sends its
+  dossier through that cluster (bình xét): a dossier without a cluster is refused for it,
+  naming the cluster; a unit in no cluster that year goes straight to the council;
 - a nominee matches the form's subject (a person for an individual form, a unit for a
   collective one), appears once per dossier, and carries the eligibility check as it was run
   (every condition met / not met / data missing, services.eligibility) with its time;
   nominees change only while the dossier is with the unit (DRAFT, RETURNED);
+- initiatives (sáng kiến) count once (Luật Thi đua, khen thưởng 2022): a person nominee may
+  cite one of their own initiatives, recognized by the year, for a form that has a condition
+  on initiatives. Refused: another person's initiative, an initiative for a unit nominee,
+  one held by an award (revoked or not: the award keeps it), and one cited by a nominee of
+  another live dossier (eligibility.LIVE_PROPOSAL_STATUSES: every state but withdrawn and
+  decided). The decision gives the cited initiative to the award
+  (services.decisions);
 - submitting needs at least one nominee, a tờ trình attachment, and no nominee whose stored
   check says "not eligible" (the refusal names each one and the conditions not met); a
   nominee with missing data ("incomplete") may go on, and the step says so, so that the
@@ -37,7 +47,9 @@ from commendation import permissions
 from commendation.models import (
     Attachment,
     AttachmentKind,
+    Award,
     Form,
+    Initiative,
     Nominee,
     Person,
     Proposal,
@@ -180,6 +192,19 @@ def create_proposal(
             f"{unit} không là thành viên {cluster.name} năm {year}: không gửi cụm bình xét được.",
             field="cluster",
         )
+    if cluster is None:
+        clusters = [
+            m.cluster.name
+            for m in ClusterMembership.objects.filter(unit=unit, year=year)
+            .select_related("cluster")
+            .order_by("cluster__number", "cluster__pk")
+        ]
+        if clusters:
+            raise RuleViolation(
+                f"{unit} là thành viên {' và '.join(clusters)} năm {year}: hồ sơ phải gửi "
+                f"{clusters[0]} bình xét trước khi trình Hội đồng. Chọn cụm bình xét.",
+                field="cluster",
+            )
     proposal = Proposal.objects.create(
         form=form,
         year=year,
@@ -193,8 +218,108 @@ def create_proposal(
     return proposal
 
 
-def _check_json(form: Form, year: int, *, person: Person | None, unit: Unit | None) -> dict:
-    return eligibility.as_json(eligibility.check(form, year=year, person=person, unit=unit))
+def _check_json(
+    proposal: Proposal,
+    *,
+    person: Person | None,
+    unit: Unit | None,
+    initiative: Initiative | None = None,
+) -> dict:
+    result = eligibility.check(
+        proposal.form,
+        year=proposal.year,
+        person=person,
+        unit=unit,
+        initiative=initiative,
+        proposal=proposal,
+    )
+    return eligibility.as_json(result)
+
+
+def _has_initiative_condition(conditions) -> bool:
+    return any(
+        c.get("type") == "initiative" or _has_initiative_condition(c.get("conditions"))
+        for c in conditions or []
+    )
+
+
+def takes_initiative(form: Form) -> bool:
+    """Whether a dossier for ``form`` may cite an initiative: the form is for people and has
+    a condition on initiatives, at any depth."""
+    return form.subject == Subject.PERSON and _has_initiative_condition(form.conditions)
+
+
+def initiative_problem(
+    initiative: Initiative, *, person: Person, proposal: Proposal, nominee: Nominee | None = None
+) -> str:
+    """Why ``initiative`` cannot be cited for ``person`` in ``proposal`` (Vietnamese), or ""."""
+    if initiative.person_id != person.pk:
+        return f"Sáng kiến “{initiative.title}” không phải của {person.full_name}."
+    if initiative.year > proposal.year:
+        return (
+            f"Sáng kiến “{initiative.title}” được công nhận năm {initiative.year}, sau năm "
+            f"thành tích {proposal.year}."
+        )
+    used = Award.objects.filter(initiative=initiative).select_related("form").first()
+    if used is not None:
+        return f"Sáng kiến “{initiative.title}” {eligibility.use_text(used)}: {eligibility.ONCE}."
+    elsewhere = eligibility.citing_nominees([initiative.pk])
+    if nominee is not None and nominee.pk is not None:
+        elsewhere = elsewhere.exclude(pk=nominee.pk)
+    else:
+        elsewhere = elsewhere.exclude(proposal_id=proposal.pk)
+    other = elsewhere.first()
+    if other is not None:
+        return (
+            f"Sáng kiến “{initiative.title}” {eligibility.citation_text(other)}: "
+            f"{eligibility.ONCE}."
+        )
+    return ""
+
+
+def _check_initiative(
+    proposal: Proposal,
+    initiative: Initiative | None,
+    *,
+    person: Person | None,
+    nominee: Nominee | None = None,
+) -> Initiative | None:
+    """The initiative re-read under a row lock (two dossiers citing it at once), or refused."""
+    if initiative is None:
+        return None
+    if person is None:
+        raise RuleViolation(
+            "Sáng kiến chỉ nêu cho cá nhân được đề nghị, không cho tập thể.", field="initiative"
+        )
+    if not takes_initiative(proposal.form):
+        raise RuleViolation(
+            f"“{proposal.form.name}” không có điều kiện về sáng kiến: không nêu sáng kiến cho "
+            f"đề nghị này ({eligibility.ONCE}).",
+            field="initiative",
+        )
+    locked = Initiative.objects.select_for_update().filter(pk=initiative.pk).first()
+    if locked is None:
+        raise RuleViolation("Không tìm thấy sáng kiến.", field="initiative")
+    problem = initiative_problem(locked, person=person, proposal=proposal, nominee=nominee)
+    if problem:
+        raise RuleViolation(problem, field="initiative")
+    return locked
+
+
+def available_initiatives(person: Person, proposal: Proposal) -> list[Initiative]:
+    """The person's initiatives a nominee of ``proposal`` may cite: recognized by its year,
+    held by no award and cited by no other live dossier (oldest first)."""
+    found = list(
+        Initiative.objects.filter(
+            person=person, year__lte=proposal.year, used_for__isnull=True
+        ).order_by("year", "pk")
+    )
+    taken = set(
+        eligibility.citing_nominees([i.pk for i in found], proposal=proposal).values_list(
+            "initiative_id", flat=True
+        )
+    )
+    return [i for i in found if i.pk not in taken]
 
 
 @transaction.atomic
@@ -205,8 +330,10 @@ def add_nominee(
     person: Person | None = None,
     unit: Unit | None = None,
     achievement: str = "",
+    initiative: Initiative | None = None,
 ) -> Nominee:
-    """Add a person or a unit, with the eligibility check run now and kept as it was."""
+    """Add a person or a unit, with the initiative the dossier cites for a person (if any),
+    and the eligibility check run now and kept as it was."""
     _check_unit_side(actor, proposal)
     _lock(proposal)
     _check_editable(proposal)
@@ -223,15 +350,48 @@ def add_nominee(
     )
     if duplicate.exists():
         raise RuleViolation(f"{subject} đã có trong hồ sơ.", field="person" if person else "unit")
+    initiative = _check_initiative(proposal, initiative, person=person)
     nominee = Nominee.objects.create(
         proposal=proposal,
         person=person,
         unit=unit,
         achievement=_text(achievement),
-        eligibility=_check_json(form, proposal.year, person=person, unit=unit),
+        initiative=initiative,
+        eligibility=_check_json(proposal, person=person, unit=unit, initiative=initiative),
         eligibility_checked_at=timezone.now(),
     )
     audit.record(actor, AuditEntry.Action.CREATE, nominee)
+    return nominee
+
+
+_CHECKED = ["initiative", "eligibility", "eligibility_checked_at"]
+
+
+@transaction.atomic
+def set_initiative(nominee: Nominee, *, initiative: Initiative | None, actor) -> Nominee:
+    """Change (or clear, with None) the initiative the dossier cites for a person nominee,
+    while the dossier is with the unit; the eligibility check is run again with it."""
+    proposal = nominee.proposal
+    _check_unit_side(actor, proposal)
+    _lock(proposal)
+    _check_editable(proposal)
+    if nominee.withdrawn:
+        raise RuleViolation(f"{nominee} đã rút khỏi hồ sơ.", field="initiative")
+    initiative = _check_initiative(proposal, initiative, person=nominee.person, nominee=nominee)
+    before = audit.snapshot(nominee, _CHECKED)
+    nominee.initiative = initiative
+    nominee.eligibility = _check_json(
+        proposal, person=nominee.person, unit=nominee.unit, initiative=initiative
+    )
+    nominee.eligibility_checked_at = timezone.now()
+    nominee.save(update_fields=_CHECKED)
+    audit.record(
+        actor,
+        AuditEntry.Action.UPDATE,
+        nominee,
+        before=before,
+        after=audit.snapshot(nominee, _CHECKED),
+    )
     return nominee
 
 
@@ -244,7 +404,7 @@ def recheck_eligibility(nominee: Nominee, actor) -> Nominee:
     _check_editable(proposal)
     before = audit.snapshot(nominee, ["eligibility", "eligibility_checked_at"])
     nominee.eligibility = _check_json(
-        proposal.form, proposal.year, person=nominee.person, unit=nominee.unit
+        proposal, person=nominee.person, unit=nominee.unit, initiative=nominee.initiative
     )
     nominee.eligibility_checked_at = timezone.now()
     nominee.save(update_fields=["eligibility", "eligibility_checked_at"])
@@ -344,11 +504,26 @@ def submit(proposal: Proposal, *, actor) -> Proposal:
     _lock(proposal)
     target = ProposalStatus.AT_CLUSTER if proposal.cluster_id else ProposalStatus.AT_COUNCIL
     _check_move(proposal, target)
-    nominees = list(proposal.nominees.filter(withdrawn=False).select_related("person", "unit"))
+    nominees = list(
+        proposal.nominees.filter(withdrawn=False).select_related("person", "unit", "initiative")
+    )
     if not nominees:
         raise RuleViolation("Hồ sơ chưa có người hoặc tập thể nào được đề nghị.")
     if not proposal.attachments.filter(kind=AttachmentKind.SUBMISSION).exists():
         raise RuleViolation("Hồ sơ thiếu tờ trình.", field="kind")
+    # An initiative may have been used meanwhile (an award recorded from the past).
+    taken = [
+        problem
+        for n in nominees
+        if n.initiative_id
+        and (
+            problem := initiative_problem(
+                n.initiative, person=n.person, proposal=proposal, nominee=n
+            )
+        )
+    ]
+    if taken:
+        raise RuleViolation(" ".join(taken), field="initiative")
     refused = [n for n in nominees if verdict(n) == NOT_ELIGIBLE]
     if refused:
         details = "; ".join(

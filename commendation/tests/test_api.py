@@ -28,7 +28,9 @@ from zoneinfo import ZoneInfo
 
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from docx import Document
 
 from commendation.certificates import pdf_unavailable
@@ -38,10 +40,12 @@ from commendation.models import (
     AttachmentKind,
     Attendance,
     Award,
+    Council,
     CouncilMember,
     CouncilSession,
     Decision,
     ImportBatch,
+    Initiative,
     Level,
     Nominee,
     Person,
@@ -53,7 +57,7 @@ from commendation.models import (
 )
 from commendation.services import council as council_services
 from commendation.services import decisions as decision_services
-from commendation.services import eligibility, rules
+from commendation.services import eligibility, people, rules
 from commendation.services import proposals as proposal_services
 from commendation.testing import classify, make_party
 from commendation.tests.test_imports import csv_bytes, line
@@ -175,8 +179,16 @@ class CommendationApiTestCase(ThiDuaTestCase):
         return proposal
 
     def at_council(self, people=None) -> Proposal:
-        proposal = self.draft(people, cluster=False)
+        """Through Cụm 2 (Thái Bình is a member in 2024) to the council."""
+        proposal = self.draft(people)
         proposal_services.submit(proposal, actor=None)
+        proposal_services.attach(
+            proposal,
+            kind=AttachmentKind.REVIEW_MINUTES,
+            upload=upload("bien-ban-binh-xet.pdf"),
+            actor=None,
+        )
+        proposal_services.cluster_approve(proposal, actor=None)
         proposal.refresh_from_db()
         return proposal
 
@@ -234,7 +246,11 @@ class CommendationApiTestCase(ThiDuaTestCase):
             sorted(CouncilSession.objects.values_list("pk", "status")),
             sorted(Attendance.objects.values_list("pk", "present", "written_vote")),
             sorted(Award.objects.values_list("pk", "revoked_at")),
-            sorted(Nominee.objects.values_list("pk", "withdrawn", "eligibility_checked_at")),
+            sorted(
+                Nominee.objects.values_list(
+                    "pk", "withdrawn", "eligibility_checked_at", "initiative_id"
+                )
+            ),
         )
 
     def check_certificate(self, decision_id: int, award_id: int, *expected: str) -> None:
@@ -875,6 +891,193 @@ class CouncilRuleTests(CommendationApiTestCase):
         self.assertEqual(self.get(f"/sessions/{session.pk}", self.central).status_code, 200)
 
 
+class InitiativeApiTests(CommendationApiTestCase):
+    """A dossier cites a person's initiative (each counts once): in and out of the nominee,
+    changed while the dossier is with the unit, and held by the award the decision makes."""
+
+    def setUp(self):
+        super().setUp()
+        self.hoa = self.candidates[0]
+        self.sang_kien = Initiative.objects.create(
+            person=self.hoa, title="Số hóa hồ sơ đảng viên", year=2024, scope="unit"
+        )
+
+    def test_a_nominee_cites_an_initiative_and_reads_it_back(self):
+        proposal = self.draft([])
+        added = self.post(
+            f"/proposals/{proposal.pk}/nominees",
+            self.officer,
+            {"person_id": self.hoa.pk, "initiative_id": self.sang_kien.pk},
+        )
+        self.assertEqual(added.status_code, 201, added.content)
+        self.assertEqual(added.json()["initiative_id"], self.sang_kien.pk)
+        self.assertEqual(
+            added.json()["initiative"],
+            {
+                "id": self.sang_kien.pk,
+                "title": "Số hóa hồ sơ đảng viên",
+                "year": 2024,
+                "scope": "unit",
+                "scope_name": "cơ sở",
+                "recognized_by": "",
+            },
+        )
+        evidence = [e for r in added.json()["eligibility"]["results"] for e in r["evidence"]]
+        self.assertTrue(
+            any("Sáng kiến đề nghị xét: “Số hóa hồ sơ đảng viên”" in e for e in evidence)
+        )
+        detail = self.get(f"/proposals/{proposal.pk}", self.officer).json()
+        self.assertEqual(detail["nominees"][0]["initiative"]["title"], "Số hóa hồ sơ đảng viên")
+
+    def test_the_initiative_is_changed_while_the_dossier_is_with_the_unit(self):
+        proposal = self.draft()
+        nominee = proposal.nominees.get()
+        path = f"/proposals/{proposal.pk}/nominees/{nominee.pk}"
+        later = NOW + datetime.timedelta(hours=1)
+        with time_machine.travel(later, tick=False):
+            changed = self.send("PATCH", path, self.officer, {"initiative_id": self.sang_kien.pk})
+        self.assertEqual(changed.status_code, 200, changed.content)
+        self.assertEqual(changed.json()["initiative_id"], self.sang_kien.pk)
+        self.assertEqual(Nominee.objects.get(pk=nominee.pk).eligibility_checked_at, later)
+        cleared = self.send("PATCH", path, self.officer, {"initiative_id": None})
+        self.assertEqual((cleared.status_code, cleared.json()["initiative"]), (200, None))
+
+    def test_a_used_initiative_is_422_and_another_units_person_is_404(self):
+        people.record_award(
+            eligibility.form_for(eligibility.GIAY_KHEN_CA_NHAN, 2024),
+            2024,
+            person=self.hoa,
+            actor=None,
+            source="QĐ 3 (thử)",
+            initiative=self.sang_kien,
+        )
+        proposal = self.draft()
+        nominee = proposal.nominees.get()
+        path = f"/proposals/{proposal.pk}/nominees/{nominee.pk}"
+        before = self.state()
+        used = self.send("PATCH", path, self.officer, {"initiative_id": self.sang_kien.pk})
+        self.assertEqual(used.status_code, 422)
+        self.assertEqual(
+            used.json(),
+            {
+                "detail": "Sáng kiến “Số hóa hồ sơ đảng viên” đã dùng cho “Giấy khen (cá "
+                "nhân)” năm 2024: mỗi sáng kiến chỉ dùng cho một danh hiệu hoặc hình thức khen "
+                "thưởng.",
+                "field": "initiative",
+            },
+        )
+        elsewhere = Initiative.objects.create(
+            person=self.people[0], title="Của Hưng Yên", year=2024, scope="unit"
+        )
+        hidden = self.send("PATCH", path, self.officer, {"initiative_id": elsewhere.pk})
+        self.assertEqual(hidden.status_code, 404)
+        self.assertEqual(self.state(), before)
+
+    def test_the_award_of_the_decision_holds_the_initiative(self):
+        proposal = self.draft([])
+        proposal_services.add_nominee(
+            proposal, actor=None, person=self.hoa, initiative=self.sang_kien
+        )
+        proposal_services.submit(proposal, actor=None)
+        proposal_services.attach(
+            proposal, kind=AttachmentKind.REVIEW_MINUTES, upload=upload("bb.pdf"), actor=None
+        )
+        proposal_services.cluster_approve(proposal, actor=None)
+        session = self.open_session(proposal)
+        council_services.record_tally(
+            session, proposal.nominees.get(), round=1, yes=4, no=0, actor=None
+        )
+        council_services.close_session(session, actor=None)
+        issued = self.post(
+            "/decisions",
+            self.central,
+            {
+                "proposal_ids": [proposal.pk],
+                "signed_on": SIGNED_ON.isoformat(),
+                "signer": "Hoàng Đăng Quang",
+                "signer_title": "Phó Trưởng Ban",
+                "summary": "Về việc tặng danh hiệu",
+            },
+        )
+        self.assertEqual(issued.status_code, 201, issued.content)
+        (award,) = issued.json()["awards"]
+        self.assertEqual(
+            (award["initiative_id"], award["initiative"]),
+            (self.sang_kien.pk, "Số hóa hồ sơ đảng viên"),
+        )
+
+
+class SessionListTests(CommendationApiTestCase):
+    """GET /sessions: the council's side only, as the session pages."""
+
+    def test_sessions_are_listed_newest_first_by_council_and_by_year_held(self):
+        ca_mau = Council.objects.create(
+            name="Hội đồng Thi đua Cà Mau", unit=self.cast.outsider_unit
+        )
+        CouncilMember.objects.create(council=ca_mau, full_name="Ủy viên Cà Mau", position="Ủy viên")
+        december = council_services.open_session(
+            self.council,
+            held_on=datetime.date(2025, 12, 20),
+            place="Hà Nội",
+            proposals=[self.at_council()],
+            actor=None,
+        )
+        january = self.open_session(self.at_council())
+        theirs = council_services.open_session(
+            ca_mau,
+            held_on=datetime.date(2026, 1, 5),
+            place="Cà Mau",
+            proposals=[self.at_council()],
+            actor=None,
+        )
+
+        everything = self.get("/sessions", self.central)
+        self.assertEqual(everything.status_code, 200)
+        self.assertEqual([s["id"] for s in everything.json()], [january.pk, theirs.pk, december.pk])
+        row = everything.json()[0]
+        self.assertEqual(
+            {k: row[k] for k in ("council_id", "council", "held_on", "status", "status_label")},
+            {
+                "council_id": self.council.pk,
+                "council": self.council.name,
+                "held_on": "2026-01-08",
+                "status": "open",
+                "status_label": "Đang họp",
+            },
+        )
+        self.assertEqual(row["proposal_ids"], list(january.proposals.values_list("pk", flat=True)))
+        of_2025 = self.get("/sessions", self.central, year=2025).json()
+        self.assertEqual([s["id"] for s in of_2025], [december.pk])
+        ours = self.get("/sessions", self.central, council_id=self.council.pk, year=2026).json()
+        self.assertEqual([s["id"] for s in ours], [january.pk])
+
+        # Cà Mau's officers act for their own council only; the units' side sees none.
+        self.assertEqual(
+            [s["id"] for s in self.get("/sessions", self.outsider).json()], [theirs.pk]
+        )
+        other = self.get("/sessions", self.outsider, council_id=self.council.pk)
+        self.assertEqual(other.status_code, 404)
+        self.assertEqual(self.get("/sessions", self.officer).json(), [])
+
+    def test_the_list_costs_the_same_queries_whatever_the_number_of_sessions(self):
+        """The caller's token and roles, the councils, the sessions with their council, and
+        one query for every session's dossiers (prefetched)."""
+        self.open_session(self.at_council())
+        self.get("/sessions", self.central)  # the token is issued once, outside the count
+        with CaptureQueriesContext(connection) as one:
+            self.assertEqual(len(self.get("/sessions", self.central).json()), 1)
+        for day in (5, 6):
+            council_services.open_session(
+                self.council,
+                held_on=datetime.date(2026, 1, day),
+                place="Hà Nội",
+                proposals=[self.at_council(), self.at_council()],
+                actor=None,
+            )
+        with self.assertNumQueries(len(one)):
+            self.assertEqual(len(self.get("/sessions", self.central).json()), 3)
+
+
 class ImportTests(CommendationApiTestCase):
     def run_import(self, user, data: bytes, *, scope=None, year=2019, name="ket-qua.csv"):
         fields = {"year": year, "file": SimpleUploadedFile(name, data, content_type="text/csv")}
@@ -985,6 +1188,7 @@ class RefusedWriteTests(CommendationApiTestCase):
             (self.officer, "POST", f"{people}/nominees", {"person_id": self.people[0].pk}),
             (self.reviewer, "DELETE", f"{people}/nominees/{nominee.pk}", None),
             (self.reviewer, "POST", f"{people}/nominees/{nominee.pk}/recheck", None),
+            (self.reviewer, "PATCH", f"{people}/nominees/{nominee.pk}", {"initiative_id": None}),
             (
                 self.reviewer,
                 "FILE",
@@ -1146,14 +1350,14 @@ class OpenApiTests(CommendationApiTestCase):
             "/proposals": {"get", "post"},
             "/proposals/{proposal_id}": {"get"},
             "/proposals/{proposal_id}/nominees": {"post"},
-            "/proposals/{proposal_id}/nominees/{nominee_id}": {"delete"},
+            "/proposals/{proposal_id}/nominees/{nominee_id}": {"delete", "patch"},
             "/proposals/{proposal_id}/attachments": {"post"},
             "/proposals/{proposal_id}/submit": {"post"},
             "/proposals/{proposal_id}/cluster-approve": {"post"},
             "/proposals/{proposal_id}/return": {"post"},
             "/proposals/{proposal_id}/withdraw": {"post"},
             "/councils": {"get"},
-            "/sessions": {"post"},
+            "/sessions": {"get", "post"},
             "/sessions/{session_id}": {"get"},
             "/sessions/{session_id}/attendance": {"post"},
             "/sessions/{session_id}/tallies": {"post"},

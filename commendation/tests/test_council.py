@@ -67,13 +67,10 @@ class CouncilTestCase(ThiDuaTestCase):
         use_temporary_media(self)
 
     def at_council(self, form, *, people=(), units=(), unit=None, title="") -> Proposal:
-        """A dossier submitted to the council. Each person brings a provincial initiative:
-        Chiến sĩ thi đua cấp bộ, tỉnh requires one, and without it the check says "not
-        eligible" and the dossier cannot be submitted (the other conditions stay missing)."""
-        for person in people:
-            Initiative.objects.get_or_create(
-                person=person, title=f"Sáng kiến của {person}", year=YEAR, scope="province"
-            )
+        """A dossier submitted to the council. Each person brings a provincial initiative,
+        cited by the dossier: Chiến sĩ thi đua cấp bộ, tỉnh requires one, and without it the
+        check says "not eligible" and the dossier cannot be submitted (the other conditions
+        stay missing)."""
         proposal = proposals.create_proposal(
             form=form,
             year=YEAR,
@@ -82,7 +79,12 @@ class CouncilTestCase(ThiDuaTestCase):
             title=title or f"Đề nghị {form.name} năm {YEAR}",
         )
         for person in people:
-            proposals.add_nominee(proposal, actor=self.secretariat, person=person)
+            initiative, _ = Initiative.objects.get_or_create(
+                person=person, title=f"Sáng kiến của {person}", year=YEAR, scope="province"
+            )
+            proposals.add_nominee(
+                proposal, actor=self.secretariat, person=person, initiative=initiative
+            )
         for nominated in units:
             proposals.add_nominee(proposal, actor=self.secretariat, unit=nominated)
         proposals.attach(

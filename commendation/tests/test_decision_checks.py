@@ -12,6 +12,7 @@ from commendation.tests.test_decisions import (
     make_form,
     secretariat,
 )
+from commendation.tests.test_proposals import use_temporary_media
 from core.test import ThiDuaTestCase
 
 
@@ -23,6 +24,9 @@ class DecisionChecksTests(ThiDuaTestCase):
         cls.council = make_council(cls.party.province)
         cls.actor = secretariat(cls.council)
         cls.form = make_form()
+
+    def setUp(self):
+        use_temporary_media(self)  # the dossiers' tờ trình
 
     def dossier(self):
         return approved(self.form, self.party.orgs[0], self.council, people=[self.person])

@@ -355,6 +355,22 @@ class IssueDecisionTests(ThiDuaTestCase):
             later = issue([third], signed_on=datetime.date(2027, 1, 5))
         self.assertEqual((later.number, later.year, later.reference), (1, 2027, "Số 1-QĐ/BTCTW"))
 
+    def test_the_number_follows_the_year_of_the_signing_date_not_of_today(self):
+        """Signed on 30/12/2025 and entered on 20/01/2026, after the first decision of 2026:
+        it is the first of 2025, and the numbers of 2026 go on from theirs."""
+        of_2026 = issue([self.approved(people=self.people[:1])], signed_on=SIGNED_ON)
+        self.assertEqual((of_2026.number, of_2026.year), (1, 2026))
+        self.assertEqual(next_number("BTCTW", 2025), 1)
+        late = issue(
+            [self.approved(people=self.people[1:2])], signed_on=datetime.date(2025, 12, 30)
+        )
+        self.assertEqual((late.number, late.year, late.reference), (1, 2025, "Số 1-QĐ/BTCTW"))
+        self.assertEqual((next_number("BTCTW", 2025), next_number("BTCTW", 2026)), (2, 2))
+        new_year = issue(
+            [self.approved(people=self.people[2:3])], signed_on=datetime.date(2026, 1, 2)
+        )
+        self.assertEqual((new_year.number, new_year.year), (2, 2026))
+
     def test_only_approved_proposals_can_be_decided_and_nothing_changes_otherwise(self):
         ready = self.approved(people=self.people[:1])
         in_draft = draft(self.person_form, self.party.orgs[1], people=self.people[3:4])

@@ -120,6 +120,16 @@ class AwardsDemoTests(ThiDuaTestCase):
         result = UnitClassification.objects.get(unit=org, year=2025)
         self.assertEqual((result.level, result.exemplary), (1, True))
 
+    def test_the_initiative_cited_for_the_second_member_goes_to_the_award(self):
+        """Each initiative counts once: the dossier cites it, the award holds it."""
+        star, second = self.person_proposal.nominees.order_by("pk")
+        self.assertIsNone(star.initiative)
+        self.assertEqual(second.initiative.title, demo_awards.INITIATIVE)
+        self.assertEqual(second.award.initiative, second.initiative)
+        self.client.login(username="hungyen", password=organizations_demo.DEMO_PASSWORD)
+        page = clean(self.client.get(self.person_proposal.get_absolute_url()).content.decode())
+        self.assertIn(f"Sáng kiến dùng cho đề nghị: {demo_awards.INITIATIVE}", page)
+
     def test_the_council_counts_on_all_members_the_recused_hung_yen_member_included(self):
         attendance = list(self.session.attendance.values_list("present", "written_vote"))
         self.assertEqual(attendance.count((True, False)), 8)

@@ -3,8 +3,10 @@ returns with a reason at every step, and the checks on submission.
 
 The small world of organizations.testing, with Cụm thi đua số 2's members and head carried
 into 2024: Thái Bình (an ordinary member) proposes its people for Chiến sĩ thi đua cơ sở
-2024 (the catalogue of migration 0006: Luật 2022 with Nghị định 98, a council vote at 80 %);
-Quảng Ninh heads the cluster and reviews; central staff act for the sector's council."""
+2024 (the catalogue of migration 0006: Luật 2022 with Nghị định 98, a council vote at 80 %)
+through the cluster, as every member must; Quảng Ninh heads the cluster and reviews; Cà Mau,
+in no cluster, sends its dossiers straight to the council; central staff act for the
+sector's council."""
 
 from __future__ import annotations
 
@@ -97,24 +99,37 @@ class ProposalTestCase(ThiDuaTestCase):
             Person.objects.create(code=f"TB{i:04d}", full_name=name, unit=cls.unit)
             for i, name in enumerate(["Nguyễn Thị Hoa", "Trần Văn Bình", "Lê Văn Cường"])
         ]
+        cls.direct_unit = cls.cast.outsider_unit  # Cà Mau: in no cluster
+        cls.direct_officer = cls.cast.outsider
+        cls.direct_people = [
+            Person.objects.create(code=f"CM{i:04d}", full_name=name, unit=cls.direct_unit)
+            for i, name in enumerate(["Phạm Thị Dung", "Võ Văn Em"])
+        ]
 
     def setUp(self):
         use_temporary_media(self)
 
     def draft(self, *, cluster=True, nominees=1, submission=True) -> Proposal:
+        """Thái Bình's dossier through Cụm 2; with ``cluster=False``, Cà Mau's (in no
+        cluster) straight to the council, drawn up by ``self.direct_officer``."""
+        unit, officer, people = (
+            (self.unit, self.officer, self.people)
+            if cluster
+            else (self.direct_unit, self.direct_officer, self.direct_people)
+        )
         proposal = proposals.create_proposal(
             form=self.form,
             year=YEAR,
-            unit=self.unit,
-            actor=self.officer,
+            unit=unit,
+            actor=officer,
             title=f"Đề nghị tặng danh hiệu Chiến sĩ thi đua cơ sở năm {YEAR}",
             cluster=self.cast.cluster if cluster else None,
         )
-        for person in self.people[:nominees]:
-            proposals.add_nominee(proposal, actor=self.officer, person=person)
+        for person in people[:nominees]:
+            proposals.add_nominee(proposal, actor=officer, person=person)
         if submission:
             proposals.attach(
-                proposal, kind=AttachmentKind.SUBMISSION, upload=upload(), actor=self.officer
+                proposal, kind=AttachmentKind.SUBMISSION, upload=upload(), actor=officer
             )
         return proposal
 
@@ -185,7 +200,7 @@ class RouteTests(ProposalTestCase):
 
     def test_without_a_cluster_the_unit_submits_straight_to_the_council(self):
         proposal = self.draft(cluster=False)
-        proposals.submit(proposal, actor=self.officer)
+        proposals.submit(proposal, actor=self.direct_officer)
         self.assertEqual(self.status(proposal), S.AT_COUNCIL)
 
     def test_the_cluster_returns_it_with_a_reason_and_the_unit_resubmits(self):
@@ -227,7 +242,7 @@ class RouteTests(ProposalTestCase):
 
     def test_an_approved_dossier_can_still_be_returned_before_the_decision(self):
         proposal = self.draft(cluster=False)
-        proposals.submit(proposal, actor=self.officer)
+        proposals.submit(proposal, actor=self.direct_officer)
         proposal.refresh_from_db()
         proposals.record_move(proposal, S.APPROVED, actor=self.secretariat)
         proposals.return_proposal(
@@ -274,11 +289,11 @@ class InvalidMoveTests(ProposalTestCase):
 
     def test_a_dossier_at_the_council_cannot_be_submitted_again_or_withdrawn(self):
         proposal = self.draft(cluster=False)
-        proposals.submit(proposal, actor=self.officer)
+        proposals.submit(proposal, actor=self.direct_officer)
         with self.assertRefused("không thể chuyển sang", ProposalStep):
-            proposals.submit(proposal, actor=self.officer)
+            proposals.submit(proposal, actor=self.direct_officer)
         with self.assertRefused("không thể chuyển sang", ProposalStep):
-            proposals.withdraw(proposal, actor=self.officer, reason="Rút")
+            proposals.withdraw(proposal, actor=self.direct_officer, reason="Rút")
         self.assertEqual(self.status(proposal), S.AT_COUNCIL)
 
     def test_a_withdrawn_dossier_goes_nowhere(self):
@@ -394,7 +409,12 @@ class DossierTests(ProposalTestCase):
             proposals.add_nominee(proposal, actor=self.officer, person=self.people[0])
         collective = eligibility.form_for(eligibility.BANG_KHEN_TINH_TAP_THE, YEAR)
         other = proposals.create_proposal(
-            form=collective, year=YEAR, unit=self.unit, actor=self.officer, title="Bằng khen"
+            form=collective,
+            year=YEAR,
+            unit=self.unit,
+            actor=self.officer,
+            title="Bằng khen",
+            cluster=self.cast.cluster,
         )
         with self.assertRefused("dành cho tập thể", Nominee):
             proposals.add_nominee(other, actor=self.officer, person=self.people[0])
@@ -521,7 +541,7 @@ class AccessTests(ProposalTestCase):
 
     def test_a_council_session_is_seen_by_the_councils_side_only(self):
         proposal = self.draft(cluster=False)
-        proposals.submit(proposal, actor=self.officer)
+        proposals.submit(proposal, actor=self.direct_officer)
         council = make_council(self.cast.commission, members=3)
         session = council_services.open_session(
             council,
@@ -531,6 +551,11 @@ class AccessTests(ProposalTestCase):
             actor=self.secretariat,
         )
         self.assertEqual(permissions.get_session_for_user(self.secretariat, session.pk), session)
-        for user in (self.officer, self.reviewer, self.cast.department_officer):
+        for user in (
+            self.direct_officer,
+            self.officer,
+            self.reviewer,
+            self.cast.department_officer,
+        ):
             with self.assertRaises(Http404):
                 permissions.get_session_for_user(user, session.pk)

@@ -1038,3 +1038,221 @@ class CertificateDownloadTests(AwardsPageTestCase):
         self.assertIn(
             "Khen thưởng đã bị thu hồi (Khai sai), không in bằng.", section(response, "refused")
         )
+
+
+# ---------------------------------------------------------------- initiatives, the cluster route
+# and the decision's number
+
+
+class NomineeInitiativePageTests(AwardsPageTestCase):
+    """A dossier cites a person's initiative (each counts once): the add form offers the
+    person's unused ones as the code is typed (htmx), the card shows the one cited and lets
+    the unit change it while the dossier is with it."""
+
+    def setUp(self):
+        super().setUp()
+        self.so_tay = people.record_initiative(
+            self.cuong, title="Sổ tay chi bộ điện tử", year=2025, scope="unit", actor=None
+        )
+        self.used = people.record_initiative(
+            self.cuong, title="Phần mềm đảng phí", year=2024, scope="province", actor=None
+        )
+        people.record_award(
+            eligibility.form_for(eligibility.GIAY_KHEN_CA_NHAN, 2024),
+            2024,
+            person=self.cuong,
+            actor=None,
+            source="QĐ 7 (thử)",
+            initiative=self.used,
+        )
+
+    def add(self, data):
+        return self.client.post(
+            reverse("commendation:proposal_nominee_add", args=[self.draft.pk]), data
+        )
+
+    def test_the_add_form_offers_the_persons_unused_initiatives_as_the_code_is_typed(self):
+        self.login(self.officer)
+        page = self.client.get(self.draft.get_absolute_url())
+        self.assertContains(page, f'hx-get="{self.draft.get_absolute_url()}"')
+        self.assertIn(
+            "Nhập mã đảng viên để chọn một sáng kiến chưa dùng của người đó.",
+            section(page, "nominee-initiative"),
+        )
+        fragment = self.client.get(
+            self.draft.get_absolute_url(), {"code": "tb0003"}, HTTP_HX_REQUEST="true"
+        )
+        text = clean(fragment.content.decode())
+        self.assertTrue(fragment.content.decode().startswith('<div id="nominee-initiative">'))
+        self.assertIn("Sổ tay chi bộ điện tử (phạm vi cơ sở, công nhận năm 2025)", text)
+        self.assertIn("Sáng kiến chưa dùng của Lê Văn Cường; mỗi sáng kiến chỉ dùng một lần.", text)
+        self.assertNotIn("Phần mềm đảng phí", text)  # used by the Giấy khen of 2024
+        unknown = self.client.get(
+            self.draft.get_absolute_url(), {"code": "XX9"}, HTTP_HX_REQUEST="true"
+        )
+        self.assertIn("Không tìm thấy đảng viên có mã “XX9”.", clean(unknown.content.decode()))
+
+    def test_adding_a_nominee_with_an_initiative_shows_it_on_the_card(self):
+        self.login(self.officer)
+        response = self.add({"code": "TB0003", "initiative": self.so_tay.pk})
+        self.assertRedirects(response, self.draft.get_absolute_url())
+        nominee = self.draft.nominees.get(person=self.cuong)
+        self.assertEqual(nominee.initiative, self.so_tay)
+        page = self.client.get(self.draft.get_absolute_url())
+        self.assertIn(
+            "Sáng kiến dùng cho đề nghị: Sổ tay chi bộ điện tử (phạm vi cơ sở, công nhận năm 2025)",
+            section(page, f"nominee-{nominee.pk}-initiative"),
+        )
+
+    def test_a_used_initiative_is_refused_with_the_message_and_nothing_saved(self):
+        self.login(self.officer)
+        before = self.counts()
+        response = self.add({"code": "TB0003", "initiative": self.used.pk})
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(
+            "Sáng kiến “Phần mềm đảng phí” đã dùng cho “Giấy khen (cá nhân)” năm 2024",
+            section(response, "nominee-form"),
+        )
+        self.assertNothingChanged(before)
+
+    def test_the_card_changes_the_initiative_and_the_check_follows(self):
+        hoa = self.draft.nominees.get()
+        mine = people.record_initiative(
+            self.hoa, title="Mô hình chi bộ bốn tốt", year=2025, scope="unit", actor=None
+        )
+        self.login(self.officer)
+        page = self.client.get(self.draft.get_absolute_url())
+        self.assertIn(
+            "Hồ sơ chưa nêu sáng kiến cho người này.", section(page, f"nominee-{hoa.pk}-initiative")
+        )
+        form = section(page, f"nominee-{hoa.pk}-initiative-form")
+        self.assertIn("Mô hình chi bộ bốn tốt (phạm vi cơ sở, công nhận năm 2025)", form)
+        self.assertNotIn("Sổ tay chi bộ điện tử", form)  # Cường's
+        url = reverse("commendation:proposal_nominee_recheck", args=[self.draft.pk, hoa.pk])
+        response = self.client.post(url, {"doi_sang_kien": "1", "initiative": mine.pk}, follow=True)
+        self.assertIn(
+            "Đã lưu sáng kiến dùng cho đề nghị của Nguyễn Thị Hoa và kiểm tra lại điều kiện.",
+            clean(response.content.decode()),
+        )
+        self.assertIn(
+            "Sáng kiến đề nghị xét: “Mô hình chi bộ bốn tốt”.",
+            section(response, f"nominee-{hoa.pk}"),
+        )
+        hoa.refresh_from_db()
+        self.assertEqual(hoa.initiative, mine)
+        self.client.post(url, {"doi_sang_kien": "1", "initiative": ""})
+        hoa.refresh_from_db()
+        self.assertIsNone(hoa.initiative)
+
+    def test_another_persons_initiative_is_refused_on_the_card(self):
+        hoa = self.draft.nominees.get()
+        self.login(self.officer)
+        before = self.counts()
+        response = self.client.post(
+            reverse("commendation:proposal_nominee_recheck", args=[self.draft.pk, hoa.pk]),
+            {"doi_sang_kien": "1", "initiative": self.so_tay.pk},
+        )
+        self.assertIn(
+            "Sáng kiến “Sổ tay chi bộ điện tử” không phải của Nguyễn Thị Hoa.",
+            section(response, "refused"),
+        )
+        self.assertNothingChanged(before)
+
+    def test_an_outsider_or_the_cluster_cannot_change_it(self):
+        hoa = self.draft.nominees.get()
+        before = self.counts()
+        for user in (self.cast.outsider, self.cast.head_officer, self.reviewer):
+            self.login(user)
+            response = self.client.post(
+                reverse("commendation:proposal_nominee_recheck", args=[self.draft.pk, hoa.pk]),
+                {"doi_sang_kien": "1", "initiative": ""},
+            )
+            self.assertEqual(response.status_code, 404)
+            fragment = self.client.get(
+                self.draft.get_absolute_url(), {"code": "TB0003"}, HTTP_HX_REQUEST="true"
+            )
+            self.assertEqual(fragment.status_code, 404)
+        self.assertNothingChanged(before)
+
+
+class ClusterRoutePageTests(AwardsPageTestCase):
+    def test_a_member_drawing_up_a_dossier_without_its_cluster_is_told_which_cluster(self):
+        self.login(self.officer)
+        before = self.counts()
+        response = self.client.post(
+            reverse("commendation:proposal_create"),
+            {
+                "year": YEAR,
+                "form": eligibility.CHIEN_SI_THI_DUA_CO_SO,
+                "unit": self.unit.pk,
+                "cluster": "",
+                "title": "Hồ sơ gửi thẳng Hội đồng",
+            },
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(
+            "Thái Bình là thành viên Cụm thi đua số 2 năm 2025: hồ sơ phải gửi Cụm thi đua số 2 "
+            "bình xét trước khi trình Hội đồng.",
+            clean(response.content.decode()),
+        )
+        self.assertNothingChanged(before)
+
+
+class DecisionNumberPageTests(AwardsPageTestCase):
+    """ "Số 1-QĐ/BTCTW" of 15/01/2026 exists; on 20/01/2026 a decision signed on 31/12/2025
+    is the first of 2025."""
+
+    def test_the_suggested_number_follows_the_signing_date(self):
+        self.login(self.central)
+        page = self.client.get(reverse("commendation:decisions"))
+        self.assertContains(page, 'name="number" value="2"')
+        self.assertIn("Số tiếp theo còn trống năm 2026: 2.", section(page, "decision-number"))
+        self.assertContains(page, 'hx-target="#decision-number"')
+        fragment = self.client.get(
+            reverse("commendation:decisions"), {"signed_on": "31/12/2025"}, HTTP_HX_REQUEST="true"
+        )
+        html = fragment.content.decode()
+        self.assertTrue(html.startswith('<p id="decision-number">'))
+        self.assertIn('name="number" value="1"', html)
+        self.assertIn("Số tiếp theo còn trống năm 2025: 1.", clean(html))
+        # without htmx, the whole page with the date and its year's number
+        page = self.client.get(reverse("commendation:decisions"), {"signed_on": "31/12/2025"})
+        self.assertContains(page, 'name="signed_on" value="31/12/2025"')
+        self.assertContains(page, 'name="number" value="1"')
+
+    def test_a_decision_signed_last_year_takes_that_years_number(self):
+        self.login(self.central)
+        response = self.client.post(
+            reverse("commendation:decision_issue"),
+            {
+                "proposals": [self.approved.pk],
+                "signed_on": "31/12/2025",
+                "place": "Hà Nội",
+                "signer_prefix": "K/T TRƯỞNG BAN",
+                "signer_title": "Phó Trưởng Ban",
+                "signer": "Hoàng Văn Ký",
+                "summary": "Về việc tặng danh hiệu Chiến sĩ thi đua cơ sở",
+            },
+            follow=True,
+        )
+        decision = Decision.objects.get(year=2025)
+        self.assertEqual((decision.number, decision.reference), (1, "Số 1-QĐ/BTCTW"))
+        self.assertIn("Đã ban hành quyết định Số 1-QĐ/BTCTW.", clean(response.content.decode()))
+
+    def test_a_refused_form_keeps_the_suggestion_of_the_date_typed(self):
+        self.login(self.central)
+        before = self.counts()
+        response = self.client.post(
+            reverse("commendation:decision_issue"),
+            {"proposals": [self.approved.pk], "signed_on": "31/12/2025", "place": "Hà Nội"},
+        )
+        self.assertIn("Chưa nhập người ký.", section(response, "refused"))
+        self.assertIn("Số tiếp theo còn trống năm 2025: 1.", section(response, "decision-number"))
+        self.assertNothingChanged(before)
+
+    def test_only_the_councils_side_asks_for_a_number(self):
+        self.login(self.officer)
+        response = self.client.get(
+            reverse("commendation:decisions"), {"signed_on": "31/12/2025"}, HTTP_HX_REQUEST="true"
+        )
+        self.assertEqual(response.status_code, 404)
