@@ -367,6 +367,7 @@ def _group_out(group: quota.GroupQuota) -> dict:
         "excess": group.excess,
         "ok": group.ok,
         "outstanding": group.outstanding,
+        "allowed_by": quota.allowance_text(group.allowance) if group.allowance else "",
         "confidence": group.confidence,
         "message": group.message,
     }
@@ -396,7 +397,9 @@ def quota_check(
         ],
         "units": [
             _group_out(g)
-            for g in quota.check_units(year, children, outstanding_groups=outstanding_units)
+            for g in quota.check_units(
+                year, children, within=unit, outstanding_groups=outstanding_units
+            )
         ],
         "subordinate_ids": children,
     }
@@ -448,7 +451,7 @@ def quota_suggestion(
         )
     else:
         children = _children_ids(unit, year)
-        groups = quota.check_units(year, children, outstanding_groups=extra)
+        groups = quota.check_units(year, children, within=unit, outstanding_groups=extra)
         rows = (
             UnitClassification.objects.filter(
                 _in_group(name), year=year, level=Level.EXCELLENT, unit_id__in=children
@@ -474,6 +477,7 @@ def quota_suggestion(
         group=found.group,
         rule_set=rule_set,
         outstanding=found.outstanding,
+        allowance=found.allowance,
     )
 
     def candidate(row) -> dict:

@@ -148,6 +148,7 @@ class GroupQuotaOut(Schema):
     excess: int
     ok: bool
     outstanding: bool
+    allowed_by: str  # the recorded permission for the higher percentage, "" when none
     confidence: str
     message: str
 

@@ -294,8 +294,7 @@ def _search_people(user, query: str) -> list:
     if not query:
         return []
     found = (
-        permissions.get_people_for_user(user)
-        .filter(Q(code__iexact=query) | Q(full_name__icontains=query))
+        people.search_people(permissions.get_people_for_user(user), query)
         .select_related("unit")
         .prefetch_related("unit__versions")[:SEARCH_LIMIT]
     )

@@ -52,6 +52,7 @@ from commendation.models import (
     PersonClassification,
     Proposal,
     ProposalStep,
+    QuotaAllowance,
     Tally,
     UnitClassification,
 )
@@ -727,6 +728,32 @@ class QuotaTests(ResultsTestCase):
 
         self.assertEqual(response.status_code, 422)
         self.assertIn("không có tỷ lệ riêng cho đơn vị nổi trội", response.json()["detail"])
+
+    def test_a_recorded_allowance_gives_the_group_25_percent_and_says_who_allowed_it(self):
+        """Under 366: 1 HTXSNV against 4 HTTNV. 20 % of 4 is 0,8, so none may stay; 25 % of
+        4 is 1, so with the competent level's permission the one HTXSNV stays."""
+        year = 2025
+        for person, level in zip(self.people[:5], [E, G, G, G, G], strict=True):
+            classify(person, year, level, score=95 if level == E else 80)
+        url = f"/units/{self.province.pk}/years/{year}/quota"
+
+        [before] = self.get(url, self.province_officer).json()["people"]
+        QuotaAllowance.objects.create(
+            year=year,
+            unit=self.province,
+            group="",
+            granted_by="Ban Thường vụ Tỉnh ủy Hưng Yên",
+            document="Công văn số 12-CV/TU",
+        )
+        [after] = self.get(url, self.province_officer).json()["people"]
+
+        self.assertEqual(
+            (before["percent"], before["ok"], before["allowed_by"]), ("20.00", False, "")
+        )
+        self.assertEqual((after["percent"], after["limit"], after["ok"]), ("25.00", 1, True))
+        self.assertTrue(after["outstanding"])
+        self.assertIn("Ban Thường vụ Tỉnh ủy Hưng Yên", after["allowed_by"])
+        self.assertIn("Công văn số 12-CV/TU", after["allowed_by"])
 
     def test_the_suggestion_keeps_the_best_score_and_proposes_the_others_for_httnv(self):
         response = self.get(

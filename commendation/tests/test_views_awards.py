@@ -343,6 +343,10 @@ class EligibilityPageTests(AwardsPageTestCase):
             self.url(ma=eligibility.CHIEN_SI_THI_DUA_CO_SO, nam=YEAR, tim="tb0003")
         )
         self.assertIn("Lê Văn Cường", section(response, "search-results"))
+        response = self.client.get(  # without diacritics or capitals
+            self.url(ma=eligibility.CHIEN_SI_THI_DUA_CO_SO, nam=YEAR, tim="nguyen thi hoa")
+        )
+        self.assertIn("Nguyễn Thị Hoa (mã TB0001", section(response, "search-results"))
         self.login(self.cast.outsider)
         response = self.client.get(
             self.url(ma=eligibility.CHIEN_SI_THI_DUA_CO_SO, nam=YEAR, tim="Hoa")
