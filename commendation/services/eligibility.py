@@ -37,7 +37,11 @@ Rules:
   - ``member_share``: at least ``min_percent`` % (above it when ``strict``) of the unit's
     people hold a title that year (``measure`` "title", ``form``) or are rated ``level`` or
     better (``measure`` "level"). The unit's people are the quality classifications of that
-    year recorded in that unit; none at all is missing. Counted by one aggregate query;
+    year recorded in that unit; none at all is missing. People recorded as belonging to the
+    unit now who have no result of that year anywhere are not left out silently: they are
+    named, and when counting them as reaching or as missing the share would change the
+    outcome, the condition is missing data (a member who joined after that year shows up
+    here too, for a person to judge). Two aggregate queries;
   - ``member_title``: at least ``count`` of the unit's people of that year hold ``form``;
   - ``no_exclusion``: no exclusion (discipline review, investigation, discipline) of the
     person or unit active on any day of the year;
@@ -686,21 +690,59 @@ def _member_share(ctx: _Context, condition: dict) -> _Outcome:
         good = Q(level__lte=int(condition.get("level", Level.COMPLETED)))
     counts = rows.aggregate(total=Count("pk"), good=Count("pk", filter=good))
     total, ok = counts["total"], counts["good"]
-    if not total:
+    unrated = Person.objects.filter(unit=ctx.unit).exclude(
+        pk__in=PersonClassification.objects.filter(year=ctx.year).values("person")
+    )
+    missing = unrated.count()
+    if not total and not missing:
         return _Outcome(
             statement,
             MISSING,
             f"chưa có kết quả xếp loại cá nhân nào của {name} năm {ctx.year}",
             [f"Cá nhân trong tập thể: người được xếp loại năm {ctx.year} tại {name}: không có."],
         )
-    share = Decimal(ok) * 100 / Decimal(total)
-    passed = ok * 100 > minimum * total if strict else ok * 100 >= minimum * total
+
+    def reaches(good_count: int, count: int) -> bool:
+        if strict:
+            return good_count * 100 > minimum * count
+        return good_count * 100 >= minimum * count
+
+    if missing:
+        # Met even if none of them reaches it; not met even if all of them do; else unknown.
+        if reaches(ok, total + missing):
+            passed = True
+        elif not reaches(ok + missing, total + missing):
+            passed = False
+        else:
+            people = unrated.order_by("full_name", "code")[:NAMES_SHOWN]
+            return _Outcome(
+                statement,
+                MISSING,
+                f"{format_number(missing)} người đang sinh hoạt tại {name} chưa có kết quả "
+                f"xếp loại năm {ctx.year}",
+                [
+                    f"Năm {ctx.year}: {format_number(ok)}/{format_number(total)} cá nhân được "
+                    f"xếp loại tại {name} {what}.",
+                    f"Chưa có kết quả xếp loại năm {ctx.year}: "
+                    + ", ".join(f"{p.full_name} ({p.code})" for p in people)
+                    + (" …" if missing > NAMES_SHOWN else "")
+                    + ". Tính hay không tính những người này làm thay đổi kết quả.",
+                ],
+            )
+    else:
+        passed = reaches(ok, total)
+    share = Decimal(ok) * 100 / Decimal(total) if total else Decimal(0)
     evidence = [
         f"Năm {ctx.year}: {format_number(ok)}/{format_number(total)} cá nhân được xếp loại "
         f"tại {name} {what} ({format_number(share, 2)}%); yêu cầu {bound.lower()}"
         + ("" if strict or minimum == 100 else " trở lên")
         + "."
     ]
+    if missing:
+        evidence.append(
+            f"{format_number(missing)} người đang sinh hoạt tại {name} chưa có kết quả xếp "
+            f"loại năm {ctx.year}; tính hay không tính họ, kết quả vẫn như vậy."
+        )
     if not passed and measure == "level":
         below = (
             _members(ctx)

@@ -999,9 +999,9 @@ class ChienSiThiDuaTinhTests(EligibilityTestCase):
         self.assertIn("không phải của Nguyễn Thị Hoa", result.results[1].text)
 
 
-class MemberShareTests(EligibilityTestCase):
+class MemberShareCase(EligibilityTestCase):
     """Tập thể lao động xuất sắc: HTXSNV; 100 % of members complete their tasks; ≥ 70 % hold
-    Lao động tiên tiến; at least one Chiến sĩ thi đua cơ sở. 699 of 1.000 is 69,9 %."""
+    Lao động tiên tiến; at least one Chiến sĩ thi đua cơ sở."""
 
     def setUp(self):
         super().setUp()
@@ -1029,7 +1029,10 @@ class MemberShareTests(EligibilityTestCase):
             Award(form=form, year=2024, person=p, source="Quyết định thử") for p in members
         )
 
+
+class MemberShareTests(MemberShareCase):
     def test_69_9_percent_fails_and_70_percent_passes(self):
+        """699 of 1.000 is 69,9 %."""
         members = self.populate(1000, 699)
         result = check(self.form, year=2024, unit=self.unit)
         share = next(r for r in result.results if r.code == "ty-le-lao-dong-tien-tien")
@@ -1260,3 +1263,40 @@ class JsonTests(EligibilityTestCase):
         )
         self.assertEqual(stored["form"]["code"], E.CHIEN_SI_THI_DUA_CO_SO)
         self.assertEqual(from_json(stored), result)
+
+
+class UnratedMemberTests(MemberShareCase):
+    """People recorded in the unit with no result of the year are never left out silently."""
+
+    def add_unrated(self, count):
+        Person.objects.bulk_create(
+            Person(code=f"MOI{i:03d}", full_name=f"Người chưa xếp loại {i}", unit=self.unit)
+            for i in range(count)
+        )
+
+    def share_of(self, result):
+        return next(r for r in result.results if r.code == "ty-le-lao-dong-tien-tien")
+
+    def test_unrated_members_who_could_change_the_outcome_make_it_missing_and_are_named(self):
+        self.populate(10, 7)  # 7/10 hold the title: 70 %
+        self.add_unrated(1)  # 7/11 would be 63,6 %; 8/11 would be 72,7 %
+        share = self.share_of(check(self.form, year=2024, unit=self.unit))
+        self.assertEqual(share.status, MISSING)
+        self.assertIn("1 người đang sinh hoạt tại", share.text)
+        self.assertIn("Người chưa xếp loại 0 (MOI000)", share.evidence[1])
+
+    def test_unrated_members_who_cannot_change_the_outcome_are_only_mentioned(self):
+        self.populate(10, 9)  # 9/10; with one more not holding it 9/11 = 81,8 %: still met
+        self.add_unrated(1)
+        share = self.share_of(check(self.form, year=2024, unit=self.unit))
+        self.assertEqual(share.status, MET)
+        self.assertIn("tính hay không tính họ, kết quả vẫn như vậy", share.evidence[-1])
+        Award.objects.filter(form__code=E.LAO_DONG_TIEN_TIEN).delete()  # 0/10: fails anyway
+        share = self.share_of(check(self.form, year=2024, unit=self.unit))
+        self.assertEqual(share.status, NOT_MET)
+
+    def test_a_member_rated_in_another_unit_that_year_is_not_unrated(self):
+        self.populate(10, 7)
+        moved = self.m.person(self.unit)  # belongs here now, rated elsewhere in 2024
+        self.m.rate(moved, 2024, GOOD, unit=self.m.unit())
+        self.assertEqual(self.share_of(check(self.form, year=2024, unit=self.unit)).status, MET)
