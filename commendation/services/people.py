@@ -276,11 +276,12 @@ def dossier(person: Person) -> dict[str, Any]:
         classifications = []
         rows = (
             PersonClassification.objects.filter(person=person)
-            .select_related("unit", "rule_set")
-            .prefetch_related("unit__versions")
+            .select_related("unit", "rule_set", "decided_by")
+            .prefetch_related("unit__versions", "decided_by__versions", "rule_set__disqualifiers")
             .order_by("year")
         )
         for row in rows:
+            titles = {d.code: d.title for d in row.rule_set.disqualifiers.all()}
             classifications.append(
                 {
                     "year": row.year,
@@ -292,6 +293,11 @@ def dossier(person: Person) -> dict[str, Any]:
                     "unit": row.unit,
                     "unit_name": _unit_name(row.unit, row.year),
                     "rule_set": f"Quy định {row.rule_set.code}",
+                    "disqualifiers": [
+                        titles.get(code, code) for code in row.disqualifiers.split(";") if code
+                    ],
+                    "decided_by": (_unit_name(row.decided_by, row.year) if row.decided_by else ""),
+                    "decided_on": row.decided_on,
                 }
             )
         awards = []

@@ -108,6 +108,21 @@ class ClassificationDemoTests(ThiDuaTestCase):
         )
         self.assertTrue(rules.check_level(rule_set, level=row.level, score=row.score))
 
+    def test_the_disciplined_members_record_shows_the_reason_and_the_decision(self):
+        row = PersonClassification.objects.get(
+            person__code__startswith="DV33-", year=2025, disqualifiers__gt=""
+        )
+        self.client.login(username="hungyen", password=organizations_demo.DEMO_PASSWORD)
+        response = self.client.get(reverse("commendation:dossier", args=[row.person_id]))
+        self.assertEqual(response.status_code, 200)
+        text = clean(response.content.decode())
+        # the reason, then the committee that decided and the date
+        self.assertRegex(
+            text,
+            r"Điều kiện loại trừ: Bị kỷ luật từ khiển trách trở lên trong năm "
+            r"Đảng bộ xã [^,]+, 20/01/2026",
+        )
+
     def test_every_member_result_says_who_proposed_who_decided_and_when(self):
         rows = PersonClassification.objects.filter(person__code__startswith="DV33-")
         self.assertFalse(

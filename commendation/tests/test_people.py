@@ -319,9 +319,10 @@ class DossierTests(PeopleTestCase):
         self.assertEqual(record["streaks"]["excellent"].until_year, 2025)
 
     def test_the_dossier_costs_a_fixed_number_of_queries(self):
-        """Classifications (1, the units' versions prefetched: 1), awards (1), initiatives
-        (1), exclusions (1), and two streaks (each its rows and their units' versions: 2)."""
-        with self.assertNumQueries(9):
+        """Classifications (1, the units' versions and the rule sets' disqualifiers
+        prefetched: 2), awards (1), initiatives (1), exclusions (1), and two streaks (each its
+        rows and their units' names: 2)."""
+        with self.assertNumQueries(10):
             people.dossier(self.person)
 
 
