@@ -20,6 +20,13 @@ Rules:
   level and score are checked together by ``rules.check_level`` under the year's rule set
   (366: the bands, a score required); "Tiêu biểu" ("x", "có", empty) only with HTXSNV;
   "Năm", when given, must be the imported year; "Nhóm" is the comparison group of the quota;
+- optional "Điều kiện loại trừ": the rule set's disqualifiers that apply to the member that
+  year, by code or wording ("ky-luat", "Bị kỷ luật…", several separated by ";"); they let
+  ``check_level`` accept a level below the score's band (366: a disciplined member is KHTNV
+  whatever the score) and are saved with the result; unknown ones are refused;
+- optional "Đơn vị đề xuất" and "Cấp ủy quyết định" (unit codes, existing that year and,
+  with a scope, under it) and "Ngày quyết định" (dd/mm/yyyy, in the year or the next): who
+  proposed the result, which committee decided it and when;
 - a member may appear once per file, and a member who already has a result for the year is
   refused: re-importing means removing the old batch first (there is no silent replace);
 - the saved rows carry the year's rule set and the batch; one audit entry records the batch
@@ -33,13 +40,18 @@ How (national scale, ~5.6 million rows a year; see BENCHMARKS.md):
   Python's csv module, which also reports those rows. SQLite and .xlsx always go through
   Python (``executemany`` or ``COPY`` rows per chunk). An .xlsx is read with openpyxl in
   read-only mode (its shared-strings table is still loaded whole by openpyxl);
-- validation is set-based: each distinct level, score, year and "tiêu biểu" value is parsed
-  once in Python into a small mapping table, each distinct (level, score) pair is judged once
-  by ``check_level``, and one INSERT ... SELECT joins the staged rows to members, units and
-  these maps into a resolved table with a bitmask of problems per row. Duplicates and
-  results already stored are left to the unique constraint (person, year) on the fast path:
-  when the INSERT hits it, or when other errors were found, they are looked up explicitly so
-  that every rejected row is reported;
+- validation is set-based: each distinct level, score, year, "tiêu biểu", disqualifier and
+  date value is parsed once in Python into a small mapping table (one scan of the staged rows
+  on PostgreSQL), each distinct (level, score, disqualifiers) combination is judged once by
+  ``check_level``, and the staged rows are joined to members, units and these maps. A clean
+  file is saved by one INSERT ... SELECT of the rows without any problem (the fast path):
+  when it saved every staged row, the file is done. Otherwise (a problem, a name that
+  differs byte for byte, or a duplicate or a stored result hitting the unique constraint
+  (person, year)) it is rolled back to a savepoint and the full check runs: the same join
+  into a resolved table with a bitmask of problems per row, duplicates and stored results
+  looked up explicitly, so that every rejected row is reported (or the file saved when the
+  names only differ in case or Unicode form). A rejected national file costs one join and
+  insert more than a clean one;
 - on PostgreSQL, when the database role may set ``session_replication_role``, the final
   INSERT skips the per-row foreign-key triggers: every key was just checked by the joins,
   and ``SHARE`` locks on the member and unit tables, taken before the checks and held to the
