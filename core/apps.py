@@ -7,10 +7,15 @@ VI_COLLATION = "vi-x-icu"
 
 
 def register_sqlite_collation(sender, connection, **kwargs) -> None:
+    """The Vietnamese collation, and the search-key function stored generated columns call."""
     if connection.vendor == "sqlite":
-        from core.text import compare
+        from core.expressions import SQLITE_SEARCH_KEY
+        from core.text import compare, search_key
 
         connection.connection.create_collation(VI_COLLATION, compare)
+        connection.connection.create_function(
+            SQLITE_SEARCH_KEY, 1, search_key, deterministic=True
+        )
 
 
 class CoreConfig(AppConfig):

@@ -26,12 +26,10 @@ Rules:
 from __future__ import annotations
 
 import datetime
-import unicodedata
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import CharField, Func, Q, QuerySet, Value
-from django.db.models.functions import Concat
+from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 
 from commendation.models import (
@@ -373,62 +371,21 @@ def dossier(person: Person) -> dict[str, Any]:
 # --- the registry: search, create, edit --------------------------------------------------------
 
 
-def _folding_table() -> tuple[str, str]:
-    """The characters :func:`core.text.search_key` folds to one ASCII letter (Vietnamese
-    letters with their tones, upper and lower case, đ/Đ, other Latin letters with marks), and
-    the letters they fold to; then the combining marks, which TRANSLATE deletes (having no
-    counterpart), for text stored decomposed. Derived from search_key, so both agree."""
-    source, target = [], []
-    for code in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
-        char = chr(code)
-        key = search_key(char)
-        if len(key) == 1 and key.isascii() and key.isalpha() and key != char:
-            source.append(char)
-            target.append(key)
-    marks = [chr(c) for c in range(0x300, 0x370) if unicodedata.combining(chr(c))]
-    return "".join(source + marks), "".join(target)
-
-
-_FOLD_FROM, _FOLD_TO = _folding_table()
-_SQLITE_FUNCTION = "thidua_search_key"
-
-
-class SearchKey(Func):
-    """``core.text.search_key`` of a text column, computed by the database: PostgreSQL folds
-    with TRANSLATE and then LOWER (the text is ASCII by then, so the database's locale does
-    not matter); SQLite calls search_key itself, registered on the connection."""
-
-    output_field = CharField()
-    arity = 1
-
-    def as_sql(self, compiler, connection, **extra_context):
-        sql, params = compiler.compile(self.source_expressions[0])
-        return f"LOWER(TRANSLATE({sql}, %s, %s))", (*params, _FOLD_FROM, _FOLD_TO)
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        # SQLite has no TRANSLATE: the Python function, registered on this connection (cheap,
-        # idempotent). Core's collation is registered the same way when a connection opens.
-        connection.ensure_connection()
-        connection.connection.create_function(_SQLITE_FUNCTION, 1, search_key, deterministic=True)
-        sql, params = compiler.compile(self.source_expressions[0])
-        return f"{_SQLITE_FUNCTION}({sql})", params
-
-
 def search_people(people: QuerySet[Person], query: str) -> QuerySet[Person]:
     """``people`` whose name has a word starting with each word of ``query``, ignoring case
     and diacritics ("nguyen van an" finds "Nguyễn Văn An"; "an nguyen" and "nguy an" too;
     "an" does not find "Văn"), or whose code is ``query`` (as typed or in capitals). An empty
-    query finds nobody. Filtered in SQL, unordered."""
+    query finds nobody. Filtered in SQL on the stored ``Person.name_search`` (a trigram index
+    on PostgreSQL serves it, and the code's unique index the code), unordered."""
     query = normalize(query)
     words = search_key(query).split()
     if not words:
         return people.none()
     by_name = Q()
     for word in words:  # the start of a word: "an" finds "An", "Anh", not "Văn"
-        by_name &= Q(name_search_key__contains=f" {word}")
+        by_name &= Q(name_search__contains=f" {word}")
     codes = {query, query.upper()}
-    key = Concat(Value(" "), SearchKey("full_name"), output_field=CharField())
-    return people.alias(name_search_key=key).filter(by_name | Q(code__in=codes))
+    return people.filter(by_name | Q(code__in=codes))
 
 
 def _check_details(
