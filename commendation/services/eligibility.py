@@ -690,8 +690,10 @@ def _member_share(ctx: _Context, condition: dict) -> _Outcome:
         good = Q(level__lte=int(condition.get("level", Level.COMPLETED)))
     counts = rows.aggregate(total=Count("pk"), good=Count("pk", filter=good))
     total, ok = counts["total"], counts["good"]
+    # NOT EXISTS against the (person, year) unique index: "NOT IN (subquery)" would read a
+    # national year's 5.6 million results for each member.
     unrated = Person.objects.filter(unit=ctx.unit).exclude(
-        pk__in=PersonClassification.objects.filter(year=ctx.year).values("person")
+        Exists(PersonClassification.objects.filter(person=OuterRef("pk"), year=ctx.year))
     )
     missing = unrated.count()
     if not total and not missing:
