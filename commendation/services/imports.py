@@ -106,6 +106,7 @@ SKIP_FK_TRIGGERS = True
 TEMP_BUFFERS = "512MB"
 ORDER_BY_PERSON = True
 MAX_GROUP_LENGTH = PersonClassification._meta.get_field("group").max_length
+MAX_DISQUALIFIERS_LENGTH = PersonClassification._meta.get_field("disqualifiers").max_length
 
 Progress = Callable[[int, int], None]
 
@@ -173,6 +174,8 @@ _BITS = {
     "decided_not_in_year": 1 << 20,
     "decided_out_of_scope": 1 << 21,
     "date_invalid": 1 << 22,
+    "proposed_not_above": 1 << 23,
+    "decided_not_above": 1 << 24,
 }
 
 T_STAGING = "thidua_import_staging"
@@ -183,6 +186,7 @@ T_FLAGS = "thidua_import_exemplary"
 T_PAIRS = "thidua_import_pairs"
 T_DISQUALIFIERS = "thidua_import_disqualifiers"
 T_DATES = "thidua_import_dates"
+T_ABOVE = "thidua_import_units_above"
 T_UNITS = "thidua_import_units"
 T_RESOLVED = "thidua_import_resolved"
 T_ERRORS = "thidua_import_errors"
@@ -196,6 +200,7 @@ _TEMP_TABLES = (
     T_DISQUALIFIERS,
     T_DATES,
     T_UNITS,
+    T_ABOVE,
     T_RESOLVED,
     T_ERRORS,
 )
@@ -865,7 +870,14 @@ class _Import:
                     )
                 )
                 continue
-            disqualifiers.append((raw, DISQUALIFIER_SEPARATOR.join(dict.fromkeys(codes))))
+            joined = DISQUALIFIER_SEPARATOR.join(dict.fromkeys(codes))
+            if len(joined) > MAX_DISQUALIFIERS_LENGTH:
+                self.disqualifier_problems[raw] = (
+                    f"Quá nhiều điều kiện loại trừ trong một ô (mã ghép lại dài quá "
+                    f"{MAX_DISQUALIFIERS_LENGTH} ký tự)."
+                )
+                continue
+            disqualifiers.append((raw, joined))
         self._create_map(T_DISQUALIFIERS, "raw TEXT, codes TEXT", disqualifiers)
 
         self.date_problems: dict[str, str] = {}
@@ -879,7 +891,7 @@ class _Import:
                 )
             elif not self.year <= day.year <= self.year + 1:
                 self.date_problems[raw] = (
-                    f"Ngày quyết định {day:%d/%m/%Y} không thuộc năm {self.year} hoặc đầu năm "
+                    f"Ngày quyết định {day:%d/%m/%Y} không thuộc năm {self.year} hoặc năm "
                     f"{self.year + 1} (khi xếp loại năm {self.year})."
                 )
             else:
@@ -924,9 +936,25 @@ class _Import:
             self.cursor.execute(
                 f"UPDATE {T_UNITS} SET in_scope = 1 WHERE unit_id IN ({tree.sql})", tree.params
             )
+        self.cursor.execute(f"CREATE TEMP TABLE {T_ABOVE} (unit_id BIGINT, above_id BIGINT)")
+        if "proposed_by" in self.fields or "decided_by" in self.fields:
+            # Each unit with itself and every unit above it under any parent it had during
+            # the year (a unit moved mid-year answers to both chains).
+            during = "v.valid_from <= %s AND (v.valid_to IS NULL OR v.valid_to >= %s)"
+            self.cursor.execute(
+                f"INSERT INTO {T_ABOVE} (unit_id, above_id)"
+                " WITH RECURSIVE chain(unit_id, above_id) AS ("
+                f" SELECT unit_id, unit_id FROM {T_UNITS}"
+                " UNION"
+                f" SELECT c.unit_id, v.parent_id FROM chain c JOIN {versions} v"
+                f" ON v.unit_id = c.above_id AND {during} WHERE v.parent_id IS NOT NULL"
+                ") SELECT unit_id, above_id FROM chain",
+                [adapt(last), adapt(first)],
+            )
         if self.postgres:  # autovacuum never analyzes TEMP tables: good plans need it
             for table in (
                 T_UNITS,
+                T_ABOVE,
                 T_LEVELS,
                 T_SCORES,
                 T_YEARS,
@@ -975,6 +1003,8 @@ class _Import:
             joins.append(
                 f" LEFT JOIN {_qn(Unit._meta.db_table)} {alias} ON {alias}.code = TRIM({f(field)})"
                 f" LEFT JOIN {T_UNITS} i{alias} ON i{alias}.unit_id = {alias}.id"
+                f" LEFT JOIN {T_ABOVE} a{alias} ON a{alias}.unit_id = u.id"
+                f" AND a{alias}.above_id = {alias}.id"
             )
             checks += [
                 (f"{alias}.id IS NULL AND NOT {blank(field)}", b[f"{prefix}_unknown"]),
@@ -983,6 +1013,11 @@ class _Import:
                     b[f"{prefix}_not_in_year"],
                 ),
                 (f"i{alias}.in_scope = 0", b[f"{prefix}_out_of_scope"]),
+                (
+                    f"i{alias}.in_scope = 1 AND iu.unit_id IS NOT NULL"
+                    f" AND a{alias}.unit_id IS NULL",
+                    b[f"{prefix}_not_above"],
+                ),
             ]
         if self.scope is not None:
             # A member whose record places them outside the scope belongs to another
@@ -1320,6 +1355,14 @@ class _Import:
                         f"(theo cơ cấu tổ chức ngày 31/12/{year}).",
                     )
                 )
+            if has(f"{prefix}_not_above"):
+                found.append(
+                    (
+                        field,
+                        f"Đơn vị mã “{shown[field]}” ({label}) không phải đơn vị “{shown['unit']}” "
+                        f"hay một cấp trên của đơn vị đó trong năm {year}.",
+                    )
+                )
         if has("date_invalid"):
             message = self.date_problems.get(raw["decided_on"])
             found.append(("decided_on", message or f"Ngày “{shown['decided_on']}” không hợp lệ."))
@@ -1415,8 +1458,9 @@ def _disqualifier_key(text: str) -> str:
 
 
 def _disqualifier_keys(rule_set: RuleSet) -> dict[str, str]:
-    """Code or title (ignoring case, accents and hyphens) → code, for the rule set's
-    disqualifiers that may concern a person."""
+    """Code or title (ignoring case, accents and hyphens) → code, for all the rule set's
+    disqualifiers (one for collectives only is then refused by ``check_level``, which says
+    so)."""
     keys: dict[str, str] = {}
     for item in rule_set.disqualifiers.all():
         keys[_disqualifier_key(item.code)] = item.code
