@@ -13,6 +13,9 @@ Rules:
   later is covered). Today nothing references a PersonClassification row: eligibility reads
   them when it runs and a dossier keeps its check as a JSON copy, which stays as the record
   of what was checked then;
+- removal is also refused while a person of the batch holds an award of that year that is
+  not revoked: the results are what the award was given on (revoke the award first, or
+  keep the results);
 - any other status is refused with the reason; every change is audited (who, before, after,
   and the count) and a refusal changes nothing.
 """
@@ -24,13 +27,14 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from commendation import permissions
-from commendation.models import ImportBatch, PersonClassification
+from commendation.models import Award, ImportBatch, PersonClassification
 from core import audit
 from core.exceptions import RuleViolation
 from core.models import AuditEntry
 from organizations import permissions as org_permissions
 
 FIELDS = ["status", "finished_at"]
+SHOWN = 5
 
 
 def can_remove_batch(user, batch: ImportBatch) -> bool:
@@ -87,6 +91,27 @@ def _used_elsewhere(batch: ImportBatch) -> list[str]:
     return found
 
 
+def _awarded(batch: ImportBatch) -> str:
+    """Who among the batch's people holds an award of its year (not revoked), as text."""
+    results = PersonClassification.objects.filter(
+        year=batch.year, batch=batch, person=OuterRef("person")
+    )
+    awards = (
+        Award.objects.filter(year=batch.year, revoked_at__isnull=True, person__isnull=False)
+        .filter(Exists(results))
+        .select_related("person", "form")
+        .order_by("person__full_name", "pk")
+    )
+    found = list(awards[: SHOWN + 1])
+    if not found:
+        return ""
+    shown = ", ".join(
+        f"{a.person.full_name} ({a.person.code}): {a.form.name}" for a in found[:SHOWN]
+    )
+    more = " và những người khác" if len(found) > SHOWN else ""
+    return f"{shown}{more}"
+
+
 def remove_batch(batch: ImportBatch, *, actor) -> int:
     """Delete the results a finished batch saved, in one DELETE, and mark it REMOVED.
     Returns how many results were deleted."""
@@ -102,6 +127,12 @@ def remove_batch(batch: ImportBatch, *, actor) -> int:
             raise RuleViolation(
                 f"Không xóa được {_describe(batch)}: kết quả xếp loại của lần nhập này đang "
                 f"được dùng ở: {', '.join(used)}."
+            )
+        awarded = _awarded(batch)
+        if awarded:
+            raise RuleViolation(
+                f"Không xóa được {_describe(batch)}: {awarded} — khen thưởng năm {batch.year} "
+                "dựa trên các kết quả này. Thu hồi khen thưởng trước, hoặc giữ lại kết quả."
             )
         before = audit.snapshot(batch, FIELDS)
         # One set-based DELETE that never loads the rows (QuerySet.delete() would, were a

@@ -7,8 +7,9 @@ from __future__ import annotations
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from commendation.models import ImportBatch, Level, PersonClassification
+from commendation.models import Award, Form, ImportBatch, Level, PersonClassification
 from commendation.services import batches
 from commendation.services.rules import rule_set_for
 from commendation.testing import classify, make_party
@@ -111,6 +112,28 @@ class RemoveBatchTests(BatchTestCase):
         batches.remove_batch(self.done, actor=self.tinh)
         with self.assertRefused("“Đã xóa các kết quả đã nhập”"):
             batches.remove_batch(self.done, actor=self.tinh)
+
+    def test_an_award_of_the_year_to_a_person_of_the_batch_blocks_the_removal(self):
+        person = self.party.members[self.party.orgs[0].pk][0]
+        other = self.party.members[self.party.orgs[2].pk][0]  # results entered by hand
+        form = Form.objects.filter(subject="person").order_by("pk").first()
+        Award.objects.create(form=form, year=YEAR, person=other, source="QĐ thử")
+        Award.objects.create(form=form, year=YEAR - 1, person=person, source="QĐ thử")
+        self.assertEqual(batches.remove_batch(self.done, actor=self.tinh), 6)  # neither blocks
+
+        batch = ImportBatch.objects.create(
+            year=YEAR, scope=self.commune, file_name="lai.csv", status=ImportBatch.Status.DONE
+        )
+        PersonClassification.objects.filter(year=YEAR, person=person).delete()
+        classify(person, YEAR, Level.GOOD)
+        PersonClassification.objects.filter(person=person, year=YEAR).update(batch=batch)
+        award = Award.objects.create(form=form, year=YEAR, person=person, source="QĐ thử")
+        with self.assertRefused(
+            f"{person.full_name} ({person.code}): {form.name}", PersonClassification, ImportBatch
+        ):
+            batches.remove_batch(batch, actor=self.tinh)
+        Award.objects.filter(pk=award.pk).update(revoked_at=timezone.now())
+        self.assertEqual(batches.remove_batch(batch, actor=self.tinh), 1)
 
     def test_nothing_references_a_result_today(self):
         """The refusal "used elsewhere" follows PersonClassification's reverse relations,
