@@ -17,6 +17,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +25,7 @@ from commendation.models import (
     Confidence,
     Council,
     CouncilMember,
+    CouncilSession,
     Disqualifier,
     Exclusion,
     Form,
@@ -53,14 +55,95 @@ def confidence_badge(value: str):
 # --- rule sets ------------------------------------------------------------------------------
 
 
+class ScoreBandFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        """The bands of a rule set with the 100-point scale cover 0 to 100 without a gap or
+        an overlap, better levels higher (rules.check_level relies on it)."""
+        super().clean()
+        if any(self.errors) or not getattr(self.instance, "has_score_bands", False):
+            return
+        bands = sorted(
+            (
+                (f.cleaned_data["min_score"], f.cleaned_data.get("below"), f.cleaned_data["level"])
+                for f in self.forms
+                if f.cleaned_data and not f.cleaned_data.get("DELETE")
+            ),
+            key=lambda band: band[0],
+        )
+        problems = rules_problems(bands)
+        if problems:
+            raise ValidationError(problems)
+
+
+def rules_problems(bands) -> list[str]:
+    """Why (min_score, below, level) bands, sorted by min_score, do not tile 0–100."""
+    if not bands:
+        return [str(_("Quy định có thang 100 điểm phải có các khung điểm."))]
+    problems = []
+    if bands[0][0] != 0:
+        problems.append(str(_("Khung thấp nhất phải bắt đầu từ 0 điểm.")))
+    for (low, below, level), (next_low, _b, next_level) in zip(bands, bands[1:], strict=False):
+        if below is None or below != next_low:
+            problems.append(
+                str(_("Các khung điểm phải nối liền nhau: khung từ %(low)s phải đến %(next)s."))
+                % {"low": low, "next": next_low}
+            )
+        if next_level >= level:
+            problems.append(str(_("Khung điểm cao hơn phải ứng với mức xếp loại tốt hơn.")))
+    if bands[-1][1] is not None:
+        problems.append(str(_("Khung cao nhất không có giới hạn trên (đến 100 điểm).")))
+    return problems
+
+
 class ScoreBandInline(admin.TabularInline):
     model = ScoreBand
+    formset = ScoreBandFormSet
     extra = 0
+
+
+class DisqualifierForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:  # saved: its code is cited by stored results
+            self.fields["code"].disabled = True
 
 
 class DisqualifierInline(admin.TabularInline):
+    """A disqualifier's code is what stored results cite ("ky-luat"): it cannot be renamed
+    or deleted once saved; a new one can be added, and its wording and cap edited."""
+
     model = Disqualifier
     extra = 0
+    can_delete = False
+    form = DisqualifierForm
+
+
+class RuleSetAdminForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("valid_from"), cleaned.get("valid_to")
+        if start and end and end < start:
+            self.add_error("valid_to", _("Ngày hết hiệu lực trước ngày có hiệu lực."))
+        if start:
+            others = RuleSet.objects.exclude(pk=self.instance.pk).filter(
+                Q(valid_to__isnull=True) | Q(valid_to__gte=start)
+            )
+            if end:
+                others = others.filter(valid_from__lte=end)
+            clash = others.order_by("valid_from").first()
+            if clash is not None:
+                self.add_error(
+                    "valid_from",
+                    _("Thời gian hiệu lực trùng với %(other)s: mỗi năm chỉ do một quy định xét.")
+                    % {"other": clash},
+                )
+        normal, higher = cleaned.get("quota_percent"), cleaned.get("quota_percent_outstanding")
+        if higher is not None and (normal is None or higher < normal):
+            self.add_error(
+                "quota_percent_outstanding",
+                _("Tỷ lệ cho đơn vị nổi trội phải từ tỷ lệ thường trở lên."),
+            )
+        return cleaned
 
 
 @admin.register(RuleSet)
@@ -78,6 +161,7 @@ class RuleSetAdmin(AuditedModelAdmin):
     list_filter = ["quota_confidence", "has_score_bands"]
     search_fields = ["code", "title", "guidance"]
     inlines = [ScoreBandInline, DisqualifierInline]
+    form = RuleSetAdminForm
 
     @admin.display(description=_("mức chắc chắn của tỷ lệ"), ordering="quota_confidence")
     def quota_confidence_shown(self, obj: RuleSet):
@@ -127,8 +211,25 @@ class FormAdmin(AuditedModelAdmin):
 # --- councils -------------------------------------------------------------------------------
 
 
+class CouncilMemberFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        """Members do not change while a session sits: its quorum and its thresholds are
+        counted on all members (services.council)."""
+        super().clean()
+        council = self.instance
+        if council.pk is None or not self.has_changed():
+            return
+        if CouncilSession.objects.filter(
+            council=council, status=CouncilSession.Status.OPEN
+        ).exists():
+            raise ValidationError(
+                _("Hội đồng đang có phiên họp chưa kết thúc: không thay đổi thành viên được.")
+            )
+
+
 class CouncilMemberInline(admin.TabularInline):
     model = CouncilMember
+    formset = CouncilMemberFormSet
     extra = 0
     raw_id_fields = ["person", "unit"]
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.admin import AuditedModelAdmin
 from organizations.models import RoleAssignment, UnitKind
 
 
@@ -9,6 +10,6 @@ class UnitKindAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(admin.ModelAdmin):
+class RoleAssignmentAdmin(AuditedModelAdmin):  # who may do what: every change audited
     list_display = ["user", "role", "unit"]
     autocomplete_fields = []

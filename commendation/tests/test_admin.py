@@ -15,6 +15,8 @@ from django.test import TestCase
 from django.urls import reverse
 
 from commendation.models import (
+    Council,
+    CouncilSession,
     Disqualifier,
     Form,
     Level,
@@ -106,14 +108,17 @@ class RuleSetAdminTests(AdminTestCase):
         self.assertEqual(response.status_code, 302)
         self.assertFalse(AuditEntry.objects.exists())
 
-    def test_inline_bands_and_disqualifiers_are_audited_when_changed_added_or_deleted(self):
+    def test_inline_bands_and_disqualifiers_are_audited_when_changed_or_added(self):
         bands = list(self.rule_set.bands.order_by("level"))
         disqualifiers = list(self.rule_set.disqualifiers.order_by("pk"))
         good = bands.index(next(b for b in bands if b.level == Level.GOOD))
+        completed = bands.index(next(b for b in bands if b.level == Level.COMPLETED))
         url = admin_url(RuleSet, "change", self.rule_set.pk)
         data = form_data(self.client.get(url))
+        # HTTNV from 72 instead of 70, and HTNV up to 72: the bands still meet
         data[f"bands-{good}-min_score"] = "72"
-        data["disqualifiers-0-DELETE"] = "on"
+        data[f"bands-{completed}-below"] = "72"
+        data["disqualifiers-0-title"] = "Nội dung đã sửa"
         total = len(disqualifiers)
         data["disqualifiers-TOTAL_FORMS"] = total + 1
         data.update(
@@ -127,19 +132,56 @@ class RuleSetAdminTests(AdminTestCase):
         )
         response = self.client.post(url, data)
         self.assertEqual(response.status_code, 302, response.content[:2000])
-        [band_entry] = entries(ScoreBand)
-        self.assertEqual(band_entry.action, AuditEntry.Action.UPDATE)
+        band_entries = {e.object_id: e for e in entries(ScoreBand)}
+        entry = band_entries[str(bands[good].pk)]
+        self.assertEqual(entry.action, AuditEntry.Action.UPDATE)
         self.assertEqual(
-            (D(band_entry.before["min_score"]), D(band_entry.after["min_score"])), (D(70), D(72))
+            (D(entry.before["min_score"]), D(entry.after["min_score"])), (D(70), D(72))
         )
+        self.assertEqual(D(band_entries[str(bands[completed].pk)].after["below"]), D(72))
         actions = {e.action: e for e in entries(Disqualifier)}
-        self.assertEqual(set(actions), {AuditEntry.Action.DELETE, AuditEntry.Action.CREATE})
-        deleted = actions[AuditEntry.Action.DELETE]
-        self.assertEqual(deleted.before["code"], disqualifiers[0].code)
-        self.assertEqual(deleted.object_id, str(disqualifiers[0].pk))
-        self.assertFalse(Disqualifier.objects.filter(pk=disqualifiers[0].pk).exists())
+        self.assertEqual(set(actions), {AuditEntry.Action.UPDATE, AuditEntry.Action.CREATE})
+        self.assertEqual(actions[AuditEntry.Action.UPDATE].after["title"], "Nội dung đã sửa")
         self.assertEqual(actions[AuditEntry.Action.CREATE].after["code"], "thu-nghiem")
         self.assertTrue(all(e.actor == self.admin for e in AuditEntry.objects.all()))
+
+    def test_bands_with_a_gap_an_overlapping_period_or_a_lower_higher_rate_are_refused(self):
+        bands = list(self.rule_set.bands.order_by("level"))
+        good = bands.index(next(b for b in bands if b.level == Level.GOOD))
+        url = admin_url(RuleSet, "change", self.rule_set.pk)
+        cases = {
+            "gap": ({f"bands-{good}-min_score": "72"}, "phải nối liền nhau"),
+            "period": ({"valid_from": "01/01/2024"}, "trùng với"),
+            "rate": ({"quota_percent_outstanding": "15"}, "từ tỷ lệ thường trở lên"),
+        }
+        for name, (change, message) in cases.items():
+            with self.subTest(name):
+                data = form_data(self.client.get(url))
+                data.update(change)
+                response = self.client.post(url, data)
+                self.assertEqual(response.status_code, 200)
+                self.assertContains(response, message)
+        self.assertFalse(AuditEntry.objects.exists())
+        self.assertEqual(
+            [b.min_score for b in self.rule_set.bands.order_by("level")],
+            [b.min_score for b in bands],
+        )
+
+    def test_a_disqualifiers_code_cannot_be_renamed_or_deleted(self):
+        response = self.client.get(admin_url(RuleSet, "change", self.rule_set.pk))
+        first = self.rule_set.disqualifiers.order_by("pk").first()
+        self.assertNotIn("disqualifiers-0-DELETE", form_data(response))
+        self.assertRegex(
+            response.content.decode(),
+            rf'<input[^>]*name="disqualifiers-0-code"[^>]*value="{first.code}"[^>]*disabled',
+        )
+        data = form_data(response)
+        data["disqualifiers-0-code"] = "doi-ten"  # a forged post changes nothing
+        self.assertEqual(
+            self.client.post(admin_url(RuleSet, "change", self.rule_set.pk), data).status_code, 302
+        )
+        first.refresh_from_db()
+        self.assertNotEqual(first.code, "doi-ten")
 
     def test_the_list_labels_the_unconfirmed_defaults(self):
         response = self.client.get(admin_url(RuleSet, "changelist"))
@@ -319,3 +361,28 @@ class AuditTrailAdminTests(AdminTestCase):
         self.assertContains(page, "quota_percent")
         self.client.post(admin_url(AuditEntry, "delete", entry.pk), {"post": "yes"})
         self.assertTrue(AuditEntry.objects.filter(pk=entry.pk).exists())
+
+
+class CouncilAdminTests(AdminTestCase):
+    def test_members_cannot_change_while_a_session_sits(self):
+        from commendation.tests.test_proposals import make_council
+
+        council = make_council(make_party(communes=1).province, members=3)
+        url = admin_url(Council, "change", council.pk)
+        session = CouncilSession.objects.create(
+            council=council, held_on=datetime.date(2026, 1, 5), place="Hà Nội"
+        )
+
+        data = form_data(self.client.get(url))
+        data["members-0-position"] = "Thành viên thử"
+        audited = AuditEntry.objects.count()
+        response = self.client.post(url, data)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "đang có phiên họp chưa kết thúc")
+        self.assertEqual(AuditEntry.objects.count(), audited)
+        self.assertFalse(council.members.filter(position="Thành viên thử").exists())
+
+        session.status = CouncilSession.Status.CLOSED
+        session.save()
+        self.assertEqual(self.client.post(url, data).status_code, 302)
+        self.assertTrue(council.members.filter(position="Thành viên thử").exists())
