@@ -33,7 +33,7 @@ ROWS = [
     ("HTNV", "69,5", Level.COMPLETED, Decimal("69.5")),
     ("KHTNV", "45", Level.NOT_COMPLETED, Decimal("45")),
 ]
-DECIDED_ON = "15/01/2027"
+DECIDED_ON = "20/11/2026"  # a decision already taken (a future date is refused)
 STORED = f"đã có kết quả xếp loại năm {YEAR}"
 
 

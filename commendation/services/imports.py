@@ -889,6 +889,11 @@ class _Import:
                 self.date_problems[raw] = (
                     f"Ngày quyết định “{normalize(raw).strip()}” không đúng dạng ngày/tháng/năm."
                 )
+            elif day > timezone.localdate():
+                self.date_problems[raw] = (
+                    f"Ngày quyết định {day:%d/%m/%Y} là ngày trong tương lai: kết quả chỉ "
+                    "nhập sau khi cấp ủy đã quyết định."
+                )
             elif not self.year <= day.year <= self.year + 1:
                 self.date_problems[raw] = (
                     f"Ngày quyết định {day:%d/%m/%Y} không thuộc năm {self.year} hoặc năm "

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime
 from unittest import mock
 
+import time_machine
+
 from commendation.models import ImportBatch, Level, PersonClassification
 from commendation.services import imports
 from commendation.tests.test_imports import CODE, LEVEL, NAME, SCORE, UNIT, YEAR, ImportCase
@@ -148,6 +150,15 @@ class DecisionColumnsTests(ImportCase):
             (2, PROPOSED, f"không phải đơn vị “{org.code}” hay một cấp trên"),
             (2, DECIDED, f"không phải đơn vị “{org.code}” hay một cấp trên"),
         )
+
+    def test_a_decision_date_in_the_future_is_refused(self):
+        rows = [self.row(self.people[0], decided_on="15/01/2026")]
+        with time_machine.travel(datetime.date(2026, 1, 10), tick=False):
+            batch = self.run_import(csv_bytes(rows), year=2025)
+        self.assertRejected(batch, (2, DECIDED_ON, "15/01/2026 là ngày trong tương lai"))
+        with time_machine.travel(datetime.date(2026, 1, 15), tick=False):
+            batch = self.run_import(csv_bytes(rows), year=2025)
+        self.assertEqual(batch.status, ImportBatch.Status.DONE, batch.errors)
 
     def test_blank_decision_columns_are_allowed_and_saved_empty(self):
         rows = [self.row(self.people[0], proposed="", decided="", decided_on="")]
