@@ -688,7 +688,8 @@ def person_dossier(request, person_id: int):
                 "decision_id": row["award"].decision_id,
                 "decision": row["decision"],
                 "source": row["source"],
-                "initiative": row["initiative"],
+                "initiative_ids": row["initiative_ids"],
+                "initiatives": row["initiatives"],
                 "revoked": row["revoked"],
                 "revoked_at": row["revoked_at"],
                 "revoked_reason": row["revoked_reason"],
@@ -704,7 +705,10 @@ def person_dossier(request, person_id: int):
                 "scope": row["scope"],
                 "scope_name": row["scope_name"],
                 "recognized_by": row["recognized_by"],
+                "award_id": row["initiative"].award_id,
                 "used_for": row["used_for"],
+                "cited_in_id": row["cited_in"].pk if row["cited_in"] else None,
+                "cited_in": row["cited_text"],
             }
             for row in record["initiatives"]
         ],
@@ -924,7 +928,7 @@ def _nominee_out(nominee: Nominee, day: datetime.date) -> dict:
         code, name = nominee.person.code, nominee.person.full_name
     else:
         code, name = nominee.unit.code, _name_on(nominee.unit, day)
-    initiative = nominee.initiative if nominee.initiative_id else None
+    initiatives = sorted(nominee.initiatives.all(), key=lambda i: (i.year, i.pk))
     return {
         "id": nominee.pk,
         "person_id": nominee.person_id,
@@ -932,17 +936,18 @@ def _nominee_out(nominee: Nominee, day: datetime.date) -> dict:
         "code": code,
         "name": name,
         "achievement": nominee.achievement,
-        "initiative_id": nominee.initiative_id,
-        "initiative": {
-            "id": initiative.pk,
-            "title": initiative.title,
-            "year": initiative.year,
-            "scope": initiative.scope,
-            "scope_name": eligibility.SCOPE_NAMES.get(initiative.scope, initiative.scope),
-            "recognized_by": initiative.recognized_by,
-        }
-        if initiative
-        else None,
+        "initiative_ids": [i.pk for i in initiatives],
+        "initiatives": [
+            {
+                "id": i.pk,
+                "title": i.title,
+                "year": i.year,
+                "scope": i.scope,
+                "scope_name": eligibility.SCOPE_NAMES.get(i.scope, i.scope),
+                "recognized_by": i.recognized_by,
+            }
+            for i in initiatives
+        ],
         "withdrawn": nominee.withdrawn,
         "verdict": proposal_services.verdict(nominee),
         "eligibility": _eligibility_out(nominee.eligibility),
@@ -958,8 +963,8 @@ def _proposal_out(user, proposal: Proposal) -> dict:
     )
     day = _last_day(proposal.year)
     nominees = list(
-        proposal.nominees.select_related("person", "unit", "initiative")
-        .prefetch_related("unit__versions")
+        proposal.nominees.select_related("person", "unit")
+        .prefetch_related("unit__versions", "initiatives")
         .order_by("pk")
     )
     acts = permissions.can_act_on_proposal(user, proposal)
@@ -1067,24 +1072,26 @@ def _step(user, proposal_id: int) -> Proposal:
     return permissions.get_proposal_step_for_user(user, proposal_id)
 
 
-def _initiative_of(user, initiative_id: int | None) -> Initiative | None:
-    """An initiative of a person the caller may look up, or 404 (the service judges whether
-    the dossier may cite it)."""
-    if initiative_id is None:
-        return None
-    found = Initiative.objects.filter(
-        pk=initiative_id, person__in=permissions.get_people_for_user(user)
-    ).first()
-    if found is None:
+def _initiatives_of(user, initiative_ids: list[int]) -> list[Initiative]:
+    """Initiatives of people the caller may look up, or 404 when one is not (the service
+    judges whether the dossier may cite them)."""
+    ids = set(initiative_ids)
+    if not ids:
+        return []
+    found = list(
+        Initiative.objects.filter(pk__in=ids, person__in=permissions.get_people_for_user(user))
+    )
+    if len(found) != len(ids):
         raise Http404("Không tìm thấy sáng kiến.")
     return found
 
 
 @router.post("/proposals/{proposal_id}/nominees", response={201: NomineeOut, **REFUSED})
 def add_nominee(request, proposal_id: int, payload: NomineeIn):
-    """Add a person or a unit the caller may look up, with the person's initiative the
-    dossier cites (``initiative_id``: one of their own, unused, for a form with a condition on
-    initiatives); the eligibility check is run now and kept with the nominee."""
+    """Add a person or a unit the caller may look up, with the person's initiatives the
+    dossier cites (``initiative_ids``: their own, unused, for a form with a condition on
+    initiatives, at most as many as it asks for); the eligibility check is run now and kept
+    with the nominee."""
     user = request.user
     proposal = _step(user, proposal_id)
     person = unit = None
@@ -1102,7 +1109,7 @@ def add_nominee(request, proposal_id: int, payload: NomineeIn):
         person=person,
         unit=unit,
         achievement=payload.achievement,
-        initiative=_initiative_of(user, payload.initiative_id),
+        initiatives=_initiatives_of(user, payload.initiative_ids),
     )
     return Status(201, _nominee_out(nominee, _last_day(proposal.year)))
 
@@ -1110,7 +1117,8 @@ def add_nominee(request, proposal_id: int, payload: NomineeIn):
 def _nominee_of(proposal: Proposal, nominee_id: int) -> Nominee:
     nominee = (
         proposal.nominees.filter(pk=nominee_id)
-        .select_related("person", "unit", "initiative")
+        .select_related("person", "unit")
+        .prefetch_related("initiatives")
         .first()
     )
     if nominee is None:
@@ -1135,12 +1143,12 @@ def remove_nominee(request, proposal_id: int, nominee_id: int):
 def set_nominee_initiative(
     request, proposal_id: int, nominee_id: int, payload: NomineeInitiativeIn
 ):
-    """Change the initiative the dossier cites for the person (null: none) while the dossier
-    is with the unit; the eligibility check is run again with it."""
+    """Replace the initiatives the dossier cites for the person (empty: none) while the
+    dossier is with the unit; the eligibility check is run again with them."""
     proposal = _step(request.user, proposal_id)
-    nominee = proposal_services.set_initiative(
+    nominee = proposal_services.set_initiatives(
         _nominee_of(proposal, nominee_id),
-        initiative=_initiative_of(request.user, payload.initiative_id),
+        initiatives=_initiatives_of(request.user, payload.initiative_ids),
         actor=request.user,
     )
     return _nominee_out(nominee, _last_day(proposal.year))
@@ -1495,6 +1503,7 @@ def _award_out(award: Award, day: datetime.date) -> dict:
         code, name = award.person.code, award.person.full_name
     else:
         code, name = award.unit.code, _name_on(award.unit, day)
+    initiatives = sorted(award.initiatives.all(), key=lambda i: (i.year, i.pk))
     return {
         "id": award.pk,
         "decision_id": award.decision_id,
@@ -1507,8 +1516,8 @@ def _award_out(award: Award, day: datetime.date) -> dict:
         "name": name,
         "nominee_id": award.nominee_id,
         "proposal_id": award.nominee.proposal_id if award.nominee_id else None,
-        "initiative_id": award.initiative_id,
-        "initiative": award.initiative.title if award.initiative_id else "",
+        "initiative_ids": [i.pk for i in initiatives],
+        "initiatives": [i.title for i in initiatives],
         "revoked": award.is_revoked,
         "revoked_at": award.revoked_at,
         "revoked_reason": award.revoked_reason,
@@ -1520,8 +1529,8 @@ def _decision_out(decision: Decision) -> dict:
     day = decision.signed_on
     awards = [
         _award_out(a, day)
-        for a in decision.awards.select_related("form", "person", "unit", "nominee", "initiative")
-        .prefetch_related("unit__versions")
+        for a in decision.awards.select_related("form", "person", "unit", "nominee")
+        .prefetch_related("unit__versions", "initiatives")
         .order_by("pk")
     ]
     # Collectives first, then people by given name (as the decision's list of awardees).
@@ -1610,8 +1619,8 @@ def revoke_award(request, decision_id: int, award_id: int, payload: ReasonIn):
     award = permissions.get_award_for_user(request.user, decision_id, award_id, write=True)
     decision_services.revoke(award, reason=payload.reason, actor=request.user)
     award = (
-        Award.objects.select_related("form", "person", "unit", "nominee", "decision", "initiative")
-        .prefetch_related("unit__versions")
+        Award.objects.select_related("form", "person", "unit", "nominee", "decision")
+        .prefetch_related("unit__versions", "initiatives")
         .get(pk=award.pk)
     )
     return _award_out(award, award.decision.signed_on)

@@ -251,7 +251,7 @@ def load_awards() -> bool:
         actor=officer,
         person=second,
         achievement=f"có sáng kiến “{INITIATIVE}” được công nhận năm {YEAR}",
-        initiative=initiative,
+        initiatives=[initiative],
     )
 
     for number, proposal in enumerate((unit_proposal, person_proposal), start=1):

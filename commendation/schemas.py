@@ -277,7 +277,8 @@ class PersonAwardOut(Schema):
     decision_id: int | None
     decision: str
     source: str
-    initiative: str
+    initiative_ids: list[int]
+    initiatives: list[str]
     revoked: bool
     revoked_at: datetime.datetime | None
     revoked_reason: str
@@ -285,13 +286,19 @@ class PersonAwardOut(Schema):
 
 
 class InitiativeOut(Schema):
+    """``award_id``/``used_for``: the award that used it (revoked or not); ``cited_in_id``/
+    ``cited_in``: the live dossier that cites it meanwhile (each initiative counts once)."""
+
     id: int
     title: str
     year: int
     scope: str
     scope_name: str
     recognized_by: str
+    award_id: int | None
     used_for: str
+    cited_in_id: int | None
+    cited_in: str
 
 
 class ExclusionOut(Schema):
@@ -449,7 +456,7 @@ class ProposalRowOut(Schema):
 
 
 class CitedInitiativeOut(Schema):
-    """The initiative a dossier cites for a person (sáng kiến): counted once, it goes to the
+    """An initiative a dossier cites for a person (sáng kiến): counted once, it goes to the
     award the decision makes."""
 
     id: int
@@ -467,8 +474,8 @@ class NomineeOut(Schema):
     code: str
     name: str
     achievement: str
-    initiative_id: int | None
-    initiative: CitedInitiativeOut | None
+    initiative_ids: list[int]
+    initiatives: list[CitedInitiativeOut]
     withdrawn: bool
     verdict: str
     eligibility: EligibilityOut | None
@@ -526,19 +533,20 @@ class ProposalIn(Schema):
 
 
 class NomineeIn(Schema):
-    """One of ``person_id`` and ``unit_id``; ``initiative_id``: the person's initiative the
-    dossier cites (only for a form with a condition on initiatives; each counts once)."""
+    """One of ``person_id`` and ``unit_id``; ``initiative_ids``: the person's initiatives the
+    dossier cites (only for a form with a condition on initiatives, at most as many as it
+    asks for; each counts once)."""
 
     person_id: int | None = None
     unit_id: int | None = None
     achievement: str = ""
-    initiative_id: int | None = None
+    initiative_ids: list[int] = []
 
 
 class NomineeInitiativeIn(Schema):
-    """The initiative the dossier cites for the person, or null to cite none."""
+    """The initiatives the dossier cites for the person (replacing those cited; empty: none)."""
 
-    initiative_id: int | None = None
+    initiative_ids: list[int] = []
 
 
 class ReasonIn(Schema):
@@ -718,8 +726,8 @@ class AwardOut(Schema):
     name: str
     nominee_id: int | None
     proposal_id: int | None
-    initiative_id: int | None
-    initiative: str
+    initiative_ids: list[int]
+    initiatives: list[str]
     revoked: bool
     revoked_at: datetime.datetime | None
     revoked_reason: str

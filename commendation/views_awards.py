@@ -7,8 +7,9 @@
 - a person's record (hồ sơ thành tích): classifications, awards, initiatives, exclusions,
   streaks;
 - proposals (hồ sơ đề nghị khen thưởng): the list, drawing one up, its nominees with their
-  eligibility and the initiative cited for each person (chosen among the person's unused
-  ones; the add form fetches them by htmx once the code is typed), its files, and its route
+  eligibility and the initiatives cited for each person (ticked among the person's unused
+  ones, as many as the form asks for at most; the add form fetches them by htmx once the
+  code is typed), its files, and its route
   (submit, cluster approval, return, withdrawal) shown as a timeline;
 - the council's sessions: attendance, tallies per nominee and round with the denominator,
   the threshold and the recused members, closing, the minutes (.docx);
@@ -424,40 +425,48 @@ def _initiative_label(initiative: Initiative) -> str:
     }
 
 
-class InitiativeField(forms.IntegerField):
-    """A select of initiatives whose choices the view sets; any id is parsed here and judged
-    by the service (one of the person's own, unused)."""
+class InitiativesField(forms.Field):
+    """Checkboxes of initiatives whose choices the view sets; any ids are parsed here and
+    judged by the service (the person's own, unused, no more than the form asks for)."""
 
-    widget = forms.Select
+    widget = forms.CheckboxSelectMultiple
 
     def set_choices(self, initiatives) -> None:
-        self.widget.choices = [("", _("Không nêu sáng kiến"))] + [
-            (i.pk, _initiative_label(i)) for i in initiatives
-        ]
+        self.widget.choices = [(i.pk, _initiative_label(i)) for i in initiatives]
+
+    def to_python(self, value) -> list[int]:
+        if not value:
+            return []
+        if not isinstance(value, list | tuple):
+            value = [value]
+        try:
+            return list(dict.fromkeys(int(v) for v in value))
+        except (TypeError, ValueError):
+            raise forms.ValidationError(_("Chọn sáng kiến trong danh sách.")) from None
 
 
 class NomineeForm(forms.Form):
     code = forms.CharField(
         label=gettext_lazy("Mã đảng viên hoặc mã đơn vị"), max_length=40, required=False
     )
-    initiative = InitiativeField(label=gettext_lazy("Sáng kiến dùng cho đề nghị"), required=False)
+    initiatives = InitiativesField(label=gettext_lazy("Sáng kiến dùng cho đề nghị"), required=False)
     achievement = forms.CharField(
         label=gettext_lazy("Thành tích"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
 
     def __init__(self, *args, initiatives=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["initiative"].set_choices(initiatives)
+        self.fields["initiatives"].set_choices(initiatives)
 
 
 class NomineeInitiativeForm(forms.Form):
-    """Change the initiative a dossier cites for a person nominee."""
+    """Change the initiatives a dossier cites for a person nominee (none ticked: none)."""
 
-    initiative = InitiativeField(label=gettext_lazy("Sáng kiến dùng cho đề nghị"), required=False)
+    initiatives = InitiativesField(label=gettext_lazy("Sáng kiến dùng cho đề nghị"), required=False)
 
     def __init__(self, *args, initiatives=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["initiative"].set_choices(initiatives)
+        self.fields["initiatives"].set_choices(initiatives)
 
 
 class AttachmentForm(forms.Form):
@@ -555,25 +564,28 @@ def proposal_create(request):
 
 
 def _nominee_rows(proposal: Proposal, *, editable: bool) -> list[dict]:
-    """Each nominee with its stored check and the initiative cited; while the dossier is
+    """Each nominee with its stored check and the initiatives cited; while the dossier is
     editable, a person's card offers the initiatives the dossier may cite (their unused ones,
-    and the one cited now)."""
+    and those cited now, ticked)."""
     day = _last_day(proposal.year)
-    takes = proposal_services.takes_initiative(proposal.form)
+    limit = proposal_services.initiative_limit(proposal.form)
     rows = []
-    nominees = proposal.nominees.select_related("person", "unit", "initiative").prefetch_related(
-        "unit__versions"
+    nominees = proposal.nominees.select_related("person", "unit").prefetch_related(
+        "unit__versions", "initiatives"
     )
     for nominee in nominees.order_by("pk"):
         data = nominee.eligibility or {}
+        cited = sorted(nominee.initiatives.all(), key=lambda i: (i.year, i.pk))
         initiative_form = None
-        if editable and takes and nominee.person_id and not nominee.withdrawn:
-            choices = proposal_services.available_initiatives(nominee.person, proposal)
-            if nominee.initiative_id and nominee.initiative not in choices:
-                choices.insert(0, nominee.initiative)
-            if choices:  # nothing to choose and nothing to clear: no form
+        if editable and limit and nominee.person_id and not nominee.withdrawn:
+            choices = cited + [
+                i
+                for i in proposal_services.available_initiatives(nominee.person, proposal)
+                if i not in cited
+            ]
+            if choices:  # nothing to tick and nothing to clear: no form
                 initiative_form = NomineeInitiativeForm(
-                    initial={"initiative": nominee.initiative_id},
+                    initial={"initiatives": [i.pk for i in cited]},
                     initiatives=choices,
                     auto_id=f"id_nominee_{nominee.pk}_%s",
                 )
@@ -587,11 +599,10 @@ def _nominee_rows(proposal: Proposal, *, editable: bool) -> list[dict]:
                 "result": data if "results" in data else None,
                 "result_id": f"eligibility-{nominee.pk}",
                 "verdict": proposal_services.verdict(nominee),
-                "takes_initiative": takes and bool(nominee.person_id),
-                "initiative": _initiative_label(nominee.initiative)
-                if nominee.initiative_id
-                else "",
+                "takes_initiative": bool(limit) and bool(nominee.person_id),
+                "initiatives": [_initiative_label(i) for i in cited],
                 "initiative_form": initiative_form,
+                "initiative_limit": limit,
             }
         )
     return rows
@@ -604,7 +615,7 @@ def _add_form_initiatives(request, proposal: Proposal, code: str) -> tuple[list,
         return [], ""
     code = normalize(code or "")
     if not code:
-        return [], _("Nhập mã đảng viên để chọn một sáng kiến chưa dùng của người đó.")
+        return [], _("Nhập mã đảng viên để chọn sáng kiến chưa dùng của người đó.")
     person = permissions.get_people_for_user(request.user).filter(code__iexact=code).first()
     if person is None:
         return [], _("Không tìm thấy đảng viên có mã “%(code)s”.") % {"code": code}
@@ -614,9 +625,9 @@ def _add_form_initiatives(request, proposal: Proposal, code: str) -> tuple[list,
             "name": person.full_name,
             "year": proposal.year,
         }
-    return found, _("Sáng kiến chưa dùng của %(name)s; mỗi sáng kiến chỉ dùng một lần.") % {
-        "name": person.full_name
-    }
+    return found, _(
+        "Sáng kiến chưa dùng của %(name)s: chọn tối đa %(count)s; mỗi sáng kiến chỉ dùng một lần."
+    ) % {"name": person.full_name, "count": proposal_services.initiative_limit(proposal.form)}
 
 
 def _proposal_page(request, proposal: Proposal, *, error: str = "", status: int = 200, **bound):
@@ -632,7 +643,7 @@ def _proposal_page(request, proposal: Proposal, *, error: str = "", status: int 
     if nominee_form is None:
         nominee_form = NomineeForm(initiatives=initiatives)
     else:
-        nominee_form.fields["initiative"].set_choices(initiatives)
+        nominee_form.fields["initiatives"].set_choices(initiatives)
     takes = proposal_services.takes_initiative(proposal.form)
     if takes:  # the person's initiatives follow the code as it is typed
         nominee_form.fields["code"].widget.attrs.update(
@@ -713,15 +724,17 @@ def _nominee_subject(request, proposal: Proposal, code: str):
     return {"unit": unit}
 
 
-def _initiative(request, pk: int | None) -> Initiative | None:
-    """An initiative of a person the user may see (the service judges the rest)."""
-    if pk is None:
-        return None
-    found = Initiative.objects.filter(
-        pk=pk, person__in=permissions.get_people_for_user(request.user)
-    ).first()
-    if found is None:
-        raise RuleViolation(_("Không tìm thấy sáng kiến."), field="initiative")
+def _initiatives(request, ids: list[int]) -> list[Initiative]:
+    """Initiatives of people the user may see (the service judges the rest)."""
+    if not ids:
+        return []
+    found = list(
+        Initiative.objects.filter(
+            pk__in=ids, person__in=permissions.get_people_for_user(request.user)
+        )
+    )
+    if len(found) != len(set(ids)):
+        raise RuleViolation(_("Không tìm thấy sáng kiến."), field="initiatives")
     return found
 
 
@@ -736,7 +749,7 @@ def proposal_nominee_add(request, pk: int):
                 proposal,
                 actor=request.user,
                 achievement=form.cleaned_data["achievement"],
-                initiative=_initiative(request, form.cleaned_data["initiative"]),
+                initiatives=_initiatives(request, form.cleaned_data["initiatives"]),
                 **subject,
             )
         except RuleViolation as exc:
@@ -747,11 +760,7 @@ def proposal_nominee_add(request, pk: int):
 
 
 def _nominee(proposal: Proposal, nominee_pk: int) -> Nominee:
-    nominee = (
-        proposal.nominees.filter(pk=nominee_pk)
-        .select_related("person", "unit", "initiative")
-        .first()
-    )
+    nominee = proposal.nominees.filter(pk=nominee_pk).select_related("person", "unit").first()
     if nominee is None:
         raise Http404("Không tìm thấy người, tập thể được đề nghị.")
     nominee.proposal = proposal
@@ -772,8 +781,8 @@ def proposal_nominee_remove(request, pk: int, nominee_pk: int):
 
 @require_POST
 def proposal_nominee_recheck(request, pk: int, nominee_pk: int):
-    """Run the check again; with ``doi_sang_kien``, first change the initiative the dossier
-    cites for the person (the check always follows the initiative)."""
+    """Run the check again; with ``doi_sang_kien``, first replace the initiatives the dossier
+    cites for the person with those ticked (the check always follows them)."""
     proposal = permissions.get_proposal_step_for_user(request.user, pk)
     nominee = _nominee(proposal, nominee_pk)
     change = "doi_sang_kien" in request.POST
@@ -781,10 +790,10 @@ def proposal_nominee_recheck(request, pk: int, nominee_pk: int):
         if change:
             form = NomineeInitiativeForm(request.POST)
             if not form.is_valid():
-                raise RuleViolation(_("Chọn sáng kiến trong danh sách."), field="initiative")
-            proposal_services.set_initiative(
+                raise RuleViolation(_("Chọn sáng kiến trong danh sách."), field="initiatives")
+            proposal_services.set_initiatives(
                 nominee,
-                initiative=_initiative(request, form.cleaned_data["initiative"]),
+                initiatives=_initiatives(request, form.cleaned_data["initiatives"]),
                 actor=request.user,
             )
         else:

@@ -60,7 +60,9 @@ class Form(models.Model):
 
 
 class Initiative(models.Model):
-    """Sáng kiến: recognized at a scope; usable for one title or award only."""
+    """Sáng kiến: recognized at a scope; usable for one title or award only (``award``: the
+    award that used it, kept when that award is revoked). An award may hold several (a form
+    may ask for two)."""
 
     person = models.ForeignKey(
         "commendation.Person", on_delete=models.PROTECT, related_name="initiatives"
@@ -77,6 +79,18 @@ class Initiative(models.Model):
         ],
     )
     recognized_by = models.CharField(_("cơ quan công nhận"), max_length=200, blank=True)
+    # Set only by the services that make an award (decisions, people.record_award): not
+    # editable, so no form (the admin's included) can give an initiative a second use.
+    award = models.ForeignKey(
+        "commendation.Award",
+        verbose_name=_("khen thưởng đã dùng sáng kiến"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="initiatives",
+        help_text=_("Một sáng kiến chỉ dùng cho một danh hiệu hoặc hình thức khen thưởng."),
+    )
 
     class Meta:
         verbose_name = _("sáng kiến")
@@ -152,14 +166,6 @@ class Award(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="award",
-    )
-    initiative = models.OneToOneField(
-        Initiative,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="used_for",
-        help_text=_("Một sáng kiến chỉ dùng cho một danh hiệu hoặc hình thức khen thưởng."),
     )
     source = models.CharField(_("nguồn (khi ghi nhận từ trước)"), max_length=300, blank=True)
     revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)

@@ -89,7 +89,8 @@ class Proposal(models.Model):
 
 
 class Nominee(models.Model):
-    """A person or unit proposed, with the eligibility check attached as it was run."""
+    """A person or unit proposed, with the eligibility check attached as it was run and, for
+    a person, the initiatives the dossier cites (the decision's award takes them all)."""
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="nominees")
     person = models.ForeignKey(
@@ -99,12 +100,10 @@ class Nominee(models.Model):
         "organizations.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     achievement = models.TextField(_("thành tích"), blank=True)
-    initiative = models.ForeignKey(
+    initiatives = models.ManyToManyField(
         "commendation.Initiative",
         verbose_name=_("sáng kiến dùng cho đề nghị"),
-        null=True,
         blank=True,
-        on_delete=models.PROTECT,
         related_name="nominations",
     )
     eligibility = models.JSONField(_("kết quả kiểm tra điều kiện"), default=dict, blank=True)

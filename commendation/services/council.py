@@ -447,9 +447,7 @@ def passed_nominees(proposal: Proposal) -> list[Nominee]:
         .order_by("-held_on", "-pk")
         .first()
     )
-    nominees = proposal.nominees.filter(withdrawn=False).select_related(
-        "person", "unit", "initiative"
-    )
+    nominees = proposal.nominees.filter(withdrawn=False).select_related("person", "unit")
     if session is None:
         return []
     if proposal.form.council_vote:

@@ -7,11 +7,11 @@ Rules:
   database constraint ``decision_number_once`` backs the friendly refusal here);
 - a decision is issued for proposals the council has approved (APPROVED) and for no other:
   each nominee that passed the council gets one award (the proposal's form and year, the
-  decision, the nominee, and the initiative the dossier cites for the person, so that it can
-  never count twice), and each proposal moves to DECIDED with a step naming the decision.
-  All of it happens, or none of it;
-- at signing, each awardee is checked again (see ``_check_awardees``), including that the
-  initiative the dossier cites has not been used meanwhile;
+  decision, the nominee), which takes every initiative the dossier cites for the person
+  (``Initiative.award``), so that none can ever count twice; and each proposal moves to
+  DECIDED with a step naming the decision. All of it happens, or none of it;
+- at signing, each awardee is checked again (see ``_check_awardees``), including that no
+  initiative the dossier cites has been used meanwhile;
 - the number follows the year of the signing date, not the year it is typed in;
 - only the council's secretariat issues and revokes (commendation.permissions.
   can_act_for_council); ``actor=None`` is the system itself (demo data, commands);
@@ -30,7 +30,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from commendation import permissions
-from commendation.models import Award, Decision, Nominee, Proposal, ProposalStatus
+from commendation.models import Award, Decision, Initiative, Nominee, Proposal, ProposalStatus
 from commendation.services.council import passed_nominees
 from commendation.services.proposals import record_move
 from core import audit
@@ -162,39 +162,61 @@ def _confirmation_codes(conditions) -> set[str]:
     return found
 
 
-def _check_awardees(proposals, passing: dict[int, list[Nominee]], signed_on) -> None:
+def _check_awardees(
+    proposals, passing: dict[int, list[Nominee]], signed_on
+) -> dict[int, list[int]]:
     """Checked again when the decision is signed, whatever the dossier said when it was
     filed: no condition found not met (the council's approval stands as the confirmation of
     the facts the system cannot know; data still missing was flagged in the dossier's route
     when it was submitted and went to the council knowingly), no exclusion running on the
-    signing day, no second award of the same form for the same year, and an initiative the
-    dossier cites that is still the person's to use (no award holds it, no other live dossier
-    cites it)."""
-    from commendation.models import Exclusion, Initiative
+    signing day, no second award of the same form for the same year, and every initiative the
+    dossier cites still the person's to use (no award holds it, no other live dossier cites
+    it, no other awardee of this decision cites it). Returns the ids of the initiatives each
+    nominee cites, read under a row lock, for the awards to take."""
+    from commendation.models import Exclusion
     from commendation.services import eligibility
     from commendation.services.proposals import initiative_problem
 
     problems: list[str] = []
-    cited = [n.initiative_id for ns in passing.values() for n in ns if n.initiative_id]
-    # Under a row lock: a dossier or an award taking the initiative now waits for this one.
-    list(Initiative.objects.select_for_update().filter(pk__in=cited).order_by("pk"))
+    Cited = Nominee.initiatives.through
+    nominee_ids = [n.pk for ns in passing.values() for n in ns]
+    cites: dict[int, list[int]] = {}
+    for nominee_id, initiative_id in (
+        Cited.objects.filter(nominee_id__in=nominee_ids)
+        .order_by("nominee_id", "initiative_id")
+        .values_list("nominee_id", "initiative_id")
+    ):
+        cites.setdefault(nominee_id, []).append(initiative_id)
+    # Under a row lock: a dossier or an award taking an initiative now waits for this one.
+    locked = {
+        i.pk: i
+        for i in Initiative.objects.select_for_update()
+        .filter(pk__in=[pk for ids in cites.values() for pk in ids])
+        .order_by("pk")
+    }
+    seen: dict[int, str] = {}
     for proposal in proposals:
         form = proposal.form
         confirmed = _confirmation_codes(form.conditions)
         for nominee in passing[proposal.pk]:
             subject = {"person": nominee.person, "unit": nominee.unit}
             name = str(nominee.person or nominee.unit)
-            if nominee.initiative_id:
-                problem = initiative_problem(
-                    nominee.initiative, person=nominee.person, proposal=proposal, nominee=nominee
-                )
+            initiatives = [locked[pk] for pk in cites.get(nominee.pk, []) if pk in locked]
+            for item in initiatives:
+                problem = initiative_problem(item, person=nominee.person, proposal=proposal)
                 if problem:
                     problems.append(f"{name}: {problem.rstrip('.')}")
+                elif item.pk in seen:
+                    problems.append(
+                        f"{name}: sáng kiến “{item.title}” cũng được nêu cho {seen[item.pk]} "
+                        f"({eligibility.ONCE})"
+                    )
+                seen.setdefault(item.pk, name)
             result = eligibility.check(
                 form,
                 year=proposal.year,
                 confirmed=confirmed,
-                initiative=nominee.initiative,
+                initiatives=initiatives,
                 proposal=proposal,
                 **subject,
             )
@@ -218,6 +240,7 @@ def _check_awardees(proposals, passing: dict[int, list[Nominee]], signed_on) -> 
         raise RuleViolation(
             "Chưa thể ban hành quyết định: " + " | ".join(problems), field="proposals"
         )
+    return cites
 
 
 @transaction.atomic
@@ -300,7 +323,7 @@ def issue_decision(
             "Có người, tập thể trong hồ sơ đã được khen thưởng theo một quyết định khác.",
             field="proposals",
         )
-    _check_awardees(locked, passing, signed_on)
+    cites = _check_awardees(locked, passing, signed_on)
 
     year = signed_on.year
     if number is None:
@@ -344,21 +367,22 @@ def issue_decision(
                     unit_id=nominee.unit_id,
                     decision=decision,
                     nominee=nominee,
-                    initiative_id=nominee.initiative_id,
                 )
                 for proposal in locked
                 for nominee in passing[proposal.pk]
             )
     except IntegrityError:
-        # The initiative (one award each) or the nominee was taken by a concurrent request.
+        # The nominee (one award each) was taken by a concurrent request.
         raise RuleViolation(
-            "Có sáng kiến hoặc người được đề nghị vừa được dùng cho khen thưởng khác: mỗi sáng "
-            "kiến chỉ dùng cho một danh hiệu hoặc hình thức khen thưởng. Kiểm tra lại hồ sơ.",
+            "Có người, tập thể trong hồ sơ vừa được khen thưởng theo một quyết định khác. "
+            "Kiểm tra lại hồ sơ.",
             field="proposals",
         ) from None
     if awards and awards[0].pk is None:  # backends that do not return ids from bulk_create
         awards = list(decision.awards.order_by("pk"))
+    used = _give_initiatives(awards, cites)
 
+    citation = decision_citation(decision)
     citation = decision_citation(decision)
     for proposal in locked:
         record_move(proposal, ProposalStatus.DECIDED, actor=actor, reason=citation)
@@ -374,7 +398,28 @@ def issue_decision(
         },
     )
     audit.record_many(actor, AuditEntry.Action.CREATE, awards, reason=decision.reference)
+    audit.record_many(actor, AuditEntry.Action.UPDATE, used, reason=decision.reference)
     return decision
+
+
+def _give_initiatives(awards: list[Award], cites: dict[int, list[int]]) -> list[Initiative]:
+    """Each award takes every initiative its nominee cites (locked by ``_check_awardees``);
+    the update only takes an initiative no award holds, so a second use cannot slip in."""
+    taken: list[int] = []
+    for award in awards:
+        ids = cites.get(award.nominee_id, [])
+        if not ids:
+            continue
+        if Initiative.objects.filter(pk__in=ids, award__isnull=True).update(award=award) != len(
+            ids
+        ):
+            raise RuleViolation(
+                "Có sáng kiến vừa được dùng cho khen thưởng khác: mỗi sáng kiến chỉ dùng cho "
+                "một danh hiệu hoặc hình thức khen thưởng. Kiểm tra lại hồ sơ.",
+                field="proposals",
+            )
+        taken.extend(ids)
+    return list(Initiative.objects.filter(pk__in=taken).order_by("pk"))
 
 
 # ---------------------------------------------------------------- revocation

@@ -24,12 +24,14 @@ Rules:
     for it) and "missing" when the record has nothing at all for that year;
   - ``initiative``: ``count`` initiatives of the person at ``scope`` or wider (cơ sở < cấp bộ,
     tỉnh < toàn quốc), recognized by the year and not yet used (each initiative counts once):
-    used means held by an award (a revoked one too: the award keeps it, as
-    ``services.people`` records) or cited by a nominee of another live dossier
-    (:data:`LIVE_PROPOSAL_STATUSES`; the evidence names the dossier). An initiative passed
-    to :func:`check` (the one the nominee's dossier cites) must itself qualify; when the
-    check is run for a dossier (``proposal``) the dossier must cite one, since only the
-    cited initiative is marked used by the decision;
+    used means held by an award (``Initiative.award``; a revoked one too: the award keeps it,
+    as ``services.people`` records) or cited by a nominee of another live dossier
+    (:data:`LIVE_PROPOSAL_STATUSES`; the evidence names the dossier). When the check is run
+    for a dossier (``proposal`` or ``initiatives`` given) only the initiatives the nominee
+    cites count, since the decision gives exactly those to the award: each must qualify and
+    there must be ``count`` of them; the evidence says of each why it counts or not. Without
+    a dossier the person's usable initiatives are counted, and the result says the dossier
+    must cite them;
   - ``cluster_rank``: the unit leads (``rank`` 1) the year-end ranking of an emulation year it
     took part in that year (``emulation.services.ranking.rank``, read only). Sheets not yet
     final, no year-end period, or no participation make it missing; a shared first rank is
@@ -196,7 +198,7 @@ class _Context:
     year: int
     person: Person | None
     unit: Unit | None
-    initiative: Initiative | None
+    initiatives: tuple[Initiative, ...] | None
     proposal: Proposal | None
     confirmed: frozenset[str]
     _rule_sets: list[RuleSet] | None = None
@@ -439,25 +441,26 @@ def _title(ctx: _Context, condition: dict) -> _Outcome:
 # --- initiatives ---------------------------------------------------------------------------
 
 
-def _used_for(initiative: Initiative) -> Award | None:
-    try:
-        return initiative.used_for
-    except Award.DoesNotExist:
-        return None
-
-
-def citing_nominees(initiative_ids: Iterable[int], *, proposal: Proposal | None = None):
-    """The nominees of live dossiers (other than ``proposal``) that cite one of the
-    initiatives: each holds its initiative until the dossier is decided or withdrawn, or the
-    nominee leaves it."""
-    found = Nominee.objects.filter(
-        initiative_id__in=list(initiative_ids),
-        withdrawn=False,
-        proposal__status__in=LIVE_PROPOSAL_STATUSES,
-    ).select_related("proposal")
+def citations(
+    initiative_ids: Iterable[int], *, proposal: Proposal | None = None
+) -> dict[int, Nominee]:
+    """For each of the initiatives a nominee of a live dossier (other than ``proposal``)
+    cites, that nominee (with its dossier): it holds the initiative until the dossier is
+    decided or withdrawn, or the nominee leaves it. One query."""
+    ids = list(initiative_ids)
+    if not ids:
+        return {}
+    rows = Nominee.initiatives.through.objects.filter(
+        initiative_id__in=ids,
+        nominee__withdrawn=False,
+        nominee__proposal__status__in=LIVE_PROPOSAL_STATUSES,
+    ).select_related("nominee__proposal")
     if proposal is not None and proposal.pk is not None:
-        found = found.exclude(proposal_id=proposal.pk)
-    return found.order_by("pk")
+        rows = rows.exclude(nominee__proposal_id=proposal.pk)
+    found: dict[int, Nominee] = {}
+    for row in rows.order_by("nominee_id", "pk"):
+        found.setdefault(row.initiative_id, row.nominee)
+    return found
 
 
 def citation_text(nominee: Nominee) -> str:
@@ -503,66 +506,104 @@ def _initiative(ctx: _Context, condition: dict) -> _Outcome:
     )
     if ctx.person is None:
         return _Outcome(statement, MISSING, "điều kiện về sáng kiến chỉ áp dụng cho cá nhân", [])
+    person = ctx.person
     found = list(
-        Initiative.objects.filter(person=ctx.person, year__lte=ctx.year)
-        .select_related("used_for__form")
+        Initiative.objects.filter(person=person, year__lte=ctx.year)
+        .select_related("award__form")
         .order_by("year", "pk")
     )
-    chosen = ctx.initiative
-    ids = {i.pk for i in found} | ({chosen.pk} if chosen is not None else set())
-    cited: dict[int, Nominee] = {}
-    for nominee in citing_nominees(ids, proposal=ctx.proposal):
-        cited.setdefault(nominee.initiative_id, nominee)
+    # For a dossier only what it cites counts: the decision gives exactly those to the award,
+    # so an initiative merely held would stay free and could count again.
+    for_dossier = ctx.initiatives is not None or ctx.proposal is not None
+    chosen_ids = list(dict.fromkeys(i.pk for i in ctx.initiatives or ()))
+    chosen = sorted(
+        Initiative.objects.filter(pk__in=chosen_ids).select_related("award__form"),
+        key=lambda i: (i.year, i.pk),
+    )
+    cited = citations({i.pk for i in found} | set(chosen_ids), proposal=ctx.proposal)
+
+    def problem(item: Initiative) -> str:
+        """Why ``item`` does not count for this condition ("" when it does)."""
+        if item.person_id != person.pk:
+            return f"không phải của {person.full_name}"
+        if item.year > ctx.year:
+            return f"công nhận năm {item.year}, sau năm xét"
+        if item.award_id is not None:
+            return use_text(item.award)
+        if item.pk in cited:
+            return citation_text(cited[item.pk])
+        if INITIATIVE_SCOPES.index(item.scope) < need:
+            return "phạm vi hẹp hơn yêu cầu"
+        return ""
+
     evidence: list[str] = []
-    usable: list[Initiative] = []
-    for item in found:
-        used = _used_for(item)
-        if used is not None:
-            evidence.append(f"{initiative_text(item)}: {use_text(used)}.")
-        elif item.pk in cited:
-            evidence.append(f"{initiative_text(item)}: {citation_text(cited[item.pk])}.")
-        elif INITIATIVE_SCOPES.index(item.scope) < need:
-            evidence.append(f"{initiative_text(item)}: phạm vi hẹp hơn yêu cầu.")
-        else:
-            evidence.append(f"{initiative_text(item)}: chưa dùng.")
-            usable.append(item)
-    if chosen is not None:
-        problem = ""
-        if chosen.person_id != ctx.person.pk:
-            problem = f"sáng kiến “{chosen.title}” không phải của {ctx.person.full_name}"
-        elif chosen.year > ctx.year:
-            problem = f"sáng kiến “{chosen.title}” công nhận năm {chosen.year}, sau năm xét"
-        elif INITIATIVE_SCOPES.index(chosen.scope) < need:
-            problem = (
-                f"sáng kiến “{chosen.title}” có phạm vi {SCOPE_NAMES[chosen.scope]}, hẹp hơn "
-                "yêu cầu"
+    if not for_dossier:
+        usable = []
+        for item in found:
+            reason = problem(item)
+            evidence.append(f"{initiative_text(item)}: {reason or 'chưa dùng'}.")
+            if not reason:
+                usable.append(item)
+        if not found:
+            evidence.append("Hồ sơ thành tích không có sáng kiến nào đến năm xét.")
+        if len(usable) >= count:
+            evidence.append(
+                f"Hồ sơ đề nghị phải nêu {count} sáng kiến dùng để xét: chỉ sáng kiến được nêu "
+                f"mới được tính và được ghi cho khen thưởng ({ONCE})."
+            )
+            return _Outcome(
+                statement,
+                MET,
+                f"đạt (có {len(usable)} sáng kiến chưa dùng; hồ sơ đề nghị phải nêu {count} "
+                "sáng kiến dùng để xét)",
+                evidence,
+            )
+        found_text = f"chỉ có {len(usable)}" if usable else "không có"
+        return _Outcome(statement, NOT_MET, f"{found_text} sáng kiến phù hợp chưa dùng", evidence)
+
+    counted, refused = [], []
+    for item in chosen:
+        reason = problem(item)
+        if reason:
+            refused.append((item, reason))
+            evidence.append(
+                f"Sáng kiến đề nghị xét: {initiative_text(item)}: không được tính — {reason}."
             )
         else:
-            used = Award.objects.filter(initiative=chosen).select_related("form").first()
-            if used is not None:
-                problem = f"sáng kiến “{chosen.title}” {use_text(used)} ({ONCE})"
-            elif chosen.pk in cited:
-                problem = f"sáng kiến “{chosen.title}” {citation_text(cited[chosen.pk])} ({ONCE})"
-        if problem:
-            return _Outcome(statement, NOT_MET, problem, evidence)
-        usable = [chosen, *[i for i in usable if i.pk != chosen.pk]]
-        evidence.insert(0, f"Sáng kiến đề nghị xét: “{chosen.title}”.")
-    if not found:
+            counted.append(item)
+            evidence.append(f"Sáng kiến đề nghị xét: {initiative_text(item)}: được tính.")
+    spare = []
+    for item in found:
+        if item.pk in chosen_ids:
+            continue
+        reason = problem(item)
+        if reason:
+            evidence.append(f"{initiative_text(item)}: {reason}.")
+        else:
+            spare.append(item)
+            evidence.append(f"{initiative_text(item)}: chưa dùng, hồ sơ không nêu nên không tính.")
+    if not found and not chosen:
         evidence.append("Hồ sơ thành tích không có sáng kiến nào đến năm xét.")
-    if chosen is None and ctx.proposal is not None and usable:
-        # Only the initiative a dossier cites is marked used by the decision: an uncited one
-        # would stay free and could count again.
-        return _Outcome(
-            statement,
-            NOT_MET,
-            f"hồ sơ đề nghị chưa nêu sáng kiến dùng để xét (có {len(usable)} sáng kiến chưa "
-            f"dùng: chọn một cho người được đề nghị; {ONCE})",
-            evidence,
+    if refused:
+        detail = "; ".join(f"sáng kiến “{item.title}” {reason}" for item, reason in refused)
+        if any(item.award_id is not None or item.pk in cited for item, _ in refused):
+            detail += f" ({ONCE})"
+        return _Outcome(statement, NOT_MET, detail, evidence)
+    if len(counted) >= count:
+        return _Outcome(statement, MET, f"đạt ({len(counted)} sáng kiến hồ sơ nêu)", evidence)
+    if counted:
+        detail = f"hồ sơ đề nghị chỉ nêu {len(counted)} sáng kiến, cần {count}"
+    else:
+        detail = "hồ sơ đề nghị chưa nêu sáng kiến dùng để xét"
+    other, more = (" khác", "thêm ") if counted else ("", "")
+    if spare:
+        detail += (
+            f" (có {len(spare)} sáng kiến chưa dùng{other}: chọn {more}cho người được đề nghị; "
+            f"{ONCE})"
         )
-    if len(usable) >= count:
-        return _Outcome(statement, MET, "đạt", evidence)
-    found_text = f"chỉ có {len(usable)}" if usable else "không có"
-    return _Outcome(statement, NOT_MET, f"{found_text} sáng kiến phù hợp chưa dùng", evidence)
+    else:
+        detail += f" ({person.full_name} không có sáng kiến phù hợp chưa dùng{other})"
+    return _Outcome(statement, NOT_MET, detail, evidence)
 
 
 # --- cluster rank --------------------------------------------------------------------------
@@ -960,18 +1001,20 @@ def check(
     year: int,
     person: Person | None = None,
     unit: Unit | None = None,
-    initiative: Initiative | None = None,
+    initiatives: Iterable[Initiative] | None = None,
     proposal: Proposal | None = None,
     confirmed: Iterable[str] = (),
 ) -> Eligibility:
     """Every condition of ``form`` for ``person`` or ``unit`` (as the form's subject says) in
     ``year``, each met, not met or missing with its evidence and citation, and the verdict.
 
-    ``initiative`` is the initiative the nominee's dossier cites (it must be the person's and
-    unused); ``proposal`` is that dossier, when the check is run for one: its own citations
-    do not count as use, and it must cite an initiative for an initiative condition to be met
-    through one. ``confirmed`` holds the codes of ``confirmation`` conditions the person running
-    the check confirms from the dossier (e.g. "tich-cuc-thi-dua", "de-tai-khoa-hoc")."""
+    ``initiatives`` are the initiatives the nominee's dossier cites, ``proposal`` that
+    dossier when the check is run for one: then only the cited initiatives count for an
+    initiative condition (each must be the person's and unused; the dossier's own citations
+    are no use), since only they go to the award. Without either, the person's unused
+    initiatives are counted and the result says the dossier must cite them. ``confirmed``
+    holds the codes of ``confirmation`` conditions the person running the check confirms from
+    the dossier (e.g. "tich-cuc-thi-dua", "de-tai-khoa-hoc")."""
     if (person is None) == (unit is None):
         raise RuleViolation("Chọn đúng một cá nhân hoặc một tập thể để kiểm tra điều kiện.")
     if form.subject == Subject.PERSON and person is None:
@@ -990,7 +1033,7 @@ def check(
         year=year,
         person=person,
         unit=unit,
-        initiative=initiative,
+        initiatives=None if initiatives is None else tuple(initiatives),
         proposal=proposal,
         confirmed=frozenset(confirmed),
     )

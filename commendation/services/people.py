@@ -9,7 +9,7 @@ Rules:
 - an initiative counts for one title or award only: an initiative already used is refused,
   and so is another person's initiative or one recognized after the award's year;
 - an award is revoked with a reason, never deleted: the row stays, marked, and keeps its
-  initiative (a revoked award does not give the initiative back);
+  initiatives (``Initiative.award``: a revoked award does not give them back);
 - a person is created and their details (code, name, gender, birth year, unit) are changed
   by one function each (:func:`create_person`, :func:`update_person`); the code is the key
   imports match on, so a code already taken — ignoring case, "hy000001" = "HY000001" — is
@@ -26,10 +26,11 @@ Rules:
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone, translation
 
 from commendation.models import (
@@ -44,7 +45,12 @@ from commendation.models import (
     PersonClassification,
     Subject,
 )
-from commendation.services.eligibility import INITIATIVE_SCOPES, SCOPE_NAMES
+from commendation.services.eligibility import (
+    INITIATIVE_SCOPES,
+    SCOPE_NAMES,
+    citation_text,
+    citations,
+)
 from commendation.services.rules import level_name
 from commendation.services.streaks import person_streak
 from core import audit
@@ -93,12 +99,13 @@ def record_award(
     unit: Unit | None = None,
     actor,
     source: str = "",
-    initiative: Initiative | None = None,
+    initiatives: Iterable[Initiative] = (),
 ) -> Award:
     """Record a title or award received in the past (from outside this system's decisions),
-    with its ``source``. Refuses (with nothing saved) a missing source, a subject that is not
-    the form's, a form version not in force that year, a duplicate, and an initiative that is
-    not the person's, is later than the year, or was already used."""
+    with its ``source`` and the initiatives it used (each then held by it). Refuses (with
+    nothing saved) a missing source, a subject that is not the form's, a form version not in
+    force that year, a duplicate, and an initiative that is not the person's, is later than
+    the year, or was already used."""
     source = normalize(source)
     if not source:
         raise RuleViolation(
@@ -126,8 +133,9 @@ def record_award(
         Unit.objects.filter(pk=unit.pk).existing_during(datetime.date(year, 1, 1), day).exists()
     ):
         raise RuleViolation(f"Đơn vị “{unit}” không tồn tại trong năm {year}.", field="unit")
-    if initiative is not None and person is None:
-        raise RuleViolation("Sáng kiến chỉ gắn với khen thưởng cá nhân.", field="initiative")
+    ids = list(dict.fromkeys(i.pk for i in initiatives))
+    if ids and person is None:
+        raise RuleViolation("Sáng kiến chỉ gắn với khen thưởng cá nhân.", field="initiatives")
     with transaction.atomic():
         same = Award.objects.filter(form__code=form.code, year=year, revoked_at__isnull=True)
         same = same.filter(person=person) if person is not None else same.filter(unit=unit)
@@ -136,47 +144,60 @@ def record_award(
             raise RuleViolation(
                 f"{who} đã có “{form.name}” năm {year} trong hồ sơ thành tích.", field="year"
             )
-        if initiative is not None:
-            initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
+        locked = list(
+            Initiative.objects.select_for_update(of=("self",))
+            .filter(pk__in=ids)
+            .select_related("award__form")
+            .order_by("pk")
+        )
+        if len(locked) != len(ids):
+            raise RuleViolation("Không tìm thấy sáng kiến.", field="initiatives")
+        for initiative in locked:
             if initiative.person_id != person.pk:
                 raise RuleViolation(
                     f"Sáng kiến “{initiative.title}” không phải của {person.full_name}.",
-                    field="initiative",
+                    field="initiatives",
                 )
             if initiative.year > year:
                 raise RuleViolation(
                     f"Sáng kiến “{initiative.title}” được công nhận năm {initiative.year}, sau "
                     f"năm khen thưởng {year}.",
-                    field="initiative",
+                    field="initiatives",
                 )
-            used = Award.objects.filter(initiative=initiative).select_related("form").first()
-            if used is not None:
+            if initiative.award_id is not None:
                 raise RuleViolation(
-                    f"Sáng kiến “{initiative.title}” đã được dùng cho {_use_text(used)}: mỗi "
-                    "sáng kiến chỉ dùng cho một danh hiệu hoặc hình thức khen thưởng.",
-                    field="initiative",
+                    f"Sáng kiến “{initiative.title}” đã được dùng cho "
+                    f"{_use_text(initiative.award)}: mỗi sáng kiến chỉ dùng cho một danh hiệu "
+                    "hoặc hình thức khen thưởng.",
+                    field="initiatives",
                 )
-        try:
-            with transaction.atomic():
-                award = Award.objects.create(
-                    form=form,
-                    year=year,
-                    person=person,
-                    unit=unit,
-                    initiative=initiative,
-                    source=source,
-                )
-        except IntegrityError:
+        award = Award.objects.create(form=form, year=year, person=person, unit=unit, source=source)
+        # Only an initiative no award holds is taken (the rows are locked above).
+        if Initiative.objects.filter(pk__in=ids, award__isnull=True).update(award=award) != len(
+            ids
+        ):
             raise RuleViolation(
                 "Sáng kiến vừa được dùng cho khen thưởng khác: mỗi sáng kiến chỉ dùng một lần.",
-                field="initiative",
-            ) from None
+                field="initiatives",
+            )
         audit.record(
             actor,
             AuditEntry.Action.CREATE,
             award,
+            after={**audit.snapshot(award), "initiative_ids": ids},
             reason=f"Ghi nhận khen thưởng từ trước: {source}",
         )
+        for initiative in locked:
+            before = audit.snapshot(initiative, ["award"])
+            initiative.award = award
+            audit.record(
+                actor,
+                AuditEntry.Action.UPDATE,
+                initiative,
+                before=before,
+                after=audit.snapshot(initiative, ["award"]),
+                reason=f"Dùng cho {_use_text(award)}: {source}",
+            )
     return award
 
 
@@ -258,18 +279,12 @@ def _unit_name(unit: Unit, year: int) -> str:
     return version.name if version else unit.code
 
 
-def _used_for(initiative: Initiative) -> Award | None:
-    try:
-        return initiative.used_for
-    except Award.DoesNotExist:
-        return None
-
-
 def dossier(person: Person) -> dict[str, Any]:
     """The person's hồ sơ thành tích: classifications (year, level, the unit at the time, the
-    rule set), awards (revoked ones included and marked), initiatives (and what they were used
-    for), exclusions, and the streaks at HTXSNV and at HTTNV or better up to the last year
-    classified. Plain data for pages, documents and the API."""
+    rule set), awards (revoked ones included and marked, with the initiatives each used),
+    initiatives (the award that used each, or the live dossier that cites it), exclusions,
+    and the streaks at HTXSNV and at HTTNV or better up to the last year classified. Plain
+    data for pages, documents and the API."""
     with translation.override("vi"):
         classifications = []
         rows = (
@@ -301,12 +316,16 @@ def dossier(person: Person) -> dict[str, Any]:
         awards = []
         for award in (
             Award.objects.filter(person=person)
-            .select_related("form", "decision", "initiative", "revoked_by")
+            .select_related("form", "decision", "revoked_by")
+            .prefetch_related(
+                Prefetch("initiatives", queryset=Initiative.objects.order_by("year", "pk"))
+            )
             .order_by("year", "form__name", "pk")
         ):
             label = f"{award.form.name} năm {award.year}"
             if award.is_revoked:
                 label += f" (đã thu hồi ngày {timezone.localtime(award.revoked_at):%d/%m/%Y})"
+            used = list(award.initiatives.all())
             awards.append(
                 {
                     "award": award,
@@ -316,7 +335,8 @@ def dossier(person: Person) -> dict[str, Any]:
                     "year": award.year,
                     "decision": award.decision.reference if award.decision_id else "",
                     "source": award.source,
-                    "initiative": award.initiative.title if award.initiative_id else "",
+                    "initiatives": [i.title for i in used],
+                    "initiative_ids": [i.pk for i in used],
                     "revoked": award.is_revoked,
                     "revoked_at": award.revoked_at,
                     "revoked_reason": award.revoked_reason,
@@ -324,12 +344,15 @@ def dossier(person: Person) -> dict[str, Any]:
                 }
             )
         initiatives = []
-        for item in (
+        found = list(
             Initiative.objects.filter(person=person)
-            .select_related("used_for__form")
+            .select_related("award__form")
             .order_by("year", "pk")
-        ):
-            used = _used_for(item)
+        )
+        cited = citations(i.pk for i in found if i.award_id is None)
+        for item in found:
+            used = item.award
+            nominee = cited.get(item.pk)
             initiatives.append(
                 {
                     "initiative": item,
@@ -340,6 +363,8 @@ def dossier(person: Person) -> dict[str, Any]:
                     "recognized_by": item.recognized_by,
                     "used_award": used,
                     "used_for": f"{used.form.name} năm {used.year}" if used else "",
+                    "cited_in": nominee.proposal if nominee else None,
+                    "cited_text": citation_text(nominee) if nominee else "",
                 }
             )
         exclusions = [

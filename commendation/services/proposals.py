@@ -20,12 +20,13 @@ requirements; the checks below are ours, stated so they can be argued with):
   (every condition met / not met / data missing, services.eligibility) with its time;
   nominees change only while the dossier is with the unit (DRAFT, RETURNED);
 - initiatives (sáng kiến) count once (Luật Thi đua, khen thưởng 2022): a person nominee may
-  cite one of their own initiatives, recognized by the year, for a form that has a condition
-  on initiatives. Refused: another person's initiative, an initiative for a unit nominee,
-  one held by an award (revoked or not: the award keeps it), and one cited by a nominee of
-  another live dossier (eligibility.LIVE_PROPOSAL_STATUSES: every state but withdrawn and
-  decided). The decision gives the cited initiative to the award
-  (services.decisions);
+  cite initiatives of their own, recognized by the year, for a form that has a condition on
+  initiatives, up to the largest ``count`` any of its initiative conditions asks for (a cited
+  initiative is used up by the award even if it was not needed, so no more than that).
+  Refused: another person's initiative, an initiative for a unit nominee, one held by an
+  award (revoked or not: the award keeps it), and one cited by a nominee of another live
+  dossier (eligibility.LIVE_PROPOSAL_STATUSES: every state but withdrawn and decided). The
+  decision gives every cited initiative to the award (services.decisions);
 - submitting needs at least one nominee, a tờ trình attachment, and no nominee whose stored
   check says "not eligible" (the refusal names each one and the conditions not met); a
   nominee with missing data ("incomplete") may go on, and the step says so, so that the
@@ -39,6 +40,8 @@ Attachments: at most 10 MB each.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
@@ -223,35 +226,43 @@ def _check_json(
     *,
     person: Person | None,
     unit: Unit | None,
-    initiative: Initiative | None = None,
+    initiatives: list[Initiative] | None = None,
 ) -> dict:
     result = eligibility.check(
         proposal.form,
         year=proposal.year,
         person=person,
         unit=unit,
-        initiative=initiative,
+        initiatives=initiatives or [],
         proposal=proposal,
     )
     return eligibility.as_json(result)
 
 
-def _has_initiative_condition(conditions) -> bool:
-    return any(
-        c.get("type") == "initiative" or _has_initiative_condition(c.get("conditions"))
-        for c in conditions or []
-    )
+def _initiative_counts(conditions) -> list[int]:
+    found = []
+    for condition in conditions or []:
+        if condition.get("type") == "initiative":
+            found.append(max(1, int(condition.get("count", 1))))
+        found.extend(_initiative_counts(condition.get("conditions")))
+    return found
+
+
+def initiative_limit(form: Form) -> int:
+    """How many initiatives a dossier for ``form`` may cite for a person: the largest
+    ``count`` of the form's initiative conditions, at any depth (0: none; a unit form: 0)."""
+    if form.subject != Subject.PERSON:
+        return 0
+    return max(_initiative_counts(form.conditions), default=0)
 
 
 def takes_initiative(form: Form) -> bool:
-    """Whether a dossier for ``form`` may cite an initiative: the form is for people and has
+    """Whether a dossier for ``form`` may cite initiatives: the form is for people and has
     a condition on initiatives, at any depth."""
-    return form.subject == Subject.PERSON and _has_initiative_condition(form.conditions)
+    return initiative_limit(form) > 0
 
 
-def initiative_problem(
-    initiative: Initiative, *, person: Person, proposal: Proposal, nominee: Nominee | None = None
-) -> str:
+def initiative_problem(initiative: Initiative, *, person: Person, proposal: Proposal) -> str:
     """Why ``initiative`` cannot be cited for ``person`` in ``proposal`` (Vietnamese), or ""."""
     if initiative.person_id != person.pk:
         return f"Sáng kiến “{initiative.title}” không phải của {person.full_name}."
@@ -260,15 +271,10 @@ def initiative_problem(
             f"Sáng kiến “{initiative.title}” được công nhận năm {initiative.year}, sau năm "
             f"thành tích {proposal.year}."
         )
-    used = Award.objects.filter(initiative=initiative).select_related("form").first()
-    if used is not None:
+    if initiative.award_id is not None:
+        used = Award.objects.select_related("form").get(pk=initiative.award_id)
         return f"Sáng kiến “{initiative.title}” {eligibility.use_text(used)}: {eligibility.ONCE}."
-    elsewhere = eligibility.citing_nominees([initiative.pk])
-    if nominee is not None and nominee.pk is not None:
-        elsewhere = elsewhere.exclude(pk=nominee.pk)
-    else:
-        elsewhere = elsewhere.exclude(proposal_id=proposal.pk)
-    other = elsewhere.first()
+    other = eligibility.citations([initiative.pk], proposal=proposal).get(initiative.pk)
     if other is not None:
         return (
             f"Sáng kiến “{initiative.title}” {eligibility.citation_text(other)}: "
@@ -277,33 +283,44 @@ def initiative_problem(
     return ""
 
 
-def _check_initiative(
-    proposal: Proposal,
-    initiative: Initiative | None,
-    *,
-    person: Person | None,
-    nominee: Nominee | None = None,
-) -> Initiative | None:
-    """The initiative re-read under a row lock (two dossiers citing it at once), or refused."""
-    if initiative is None:
-        return None
+def _check_initiatives(
+    proposal: Proposal, initiatives: Iterable[Initiative], *, person: Person | None
+) -> list[Initiative]:
+    """The initiatives re-read under a row lock (two dossiers citing one at once), oldest
+    first, or refused with every problem named."""
+    ids = list(dict.fromkeys(i.pk for i in initiatives))
+    if not ids:
+        return []
     if person is None:
         raise RuleViolation(
-            "Sáng kiến chỉ nêu cho cá nhân được đề nghị, không cho tập thể.", field="initiative"
+            "Sáng kiến chỉ nêu cho cá nhân được đề nghị, không cho tập thể.", field="initiatives"
         )
-    if not takes_initiative(proposal.form):
+    form = proposal.form
+    limit = initiative_limit(form)
+    if not limit:
         raise RuleViolation(
-            f"“{proposal.form.name}” không có điều kiện về sáng kiến: không nêu sáng kiến cho "
+            f"“{form.name}” không có điều kiện về sáng kiến: không nêu sáng kiến cho "
             f"đề nghị này ({eligibility.ONCE}).",
-            field="initiative",
+            field="initiatives",
         )
-    locked = Initiative.objects.select_for_update().filter(pk=initiative.pk).first()
-    if locked is None:
-        raise RuleViolation("Không tìm thấy sáng kiến.", field="initiative")
-    problem = initiative_problem(locked, person=person, proposal=proposal, nominee=nominee)
-    if problem:
-        raise RuleViolation(problem, field="initiative")
-    return locked
+    if len(ids) > limit:
+        raise RuleViolation(
+            f"“{form.name}” cần tối đa {limit} sáng kiến: hồ sơ chỉ nêu tối đa {limit} sáng "
+            f"kiến cho mỗi người, không phải {len(ids)} (sáng kiến đã nêu đều được ghi cho "
+            f"khen thưởng; {eligibility.ONCE}).",
+            field="initiatives",
+        )
+    locked = list(Initiative.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    if len(locked) != len(ids):
+        raise RuleViolation("Không tìm thấy sáng kiến.", field="initiatives")
+    problems = [
+        problem
+        for item in locked
+        if (problem := initiative_problem(item, person=person, proposal=proposal))
+    ]
+    if problems:
+        raise RuleViolation(" ".join(problems), field="initiatives")
+    return sorted(locked, key=lambda i: (i.year, i.pk))
 
 
 def available_initiatives(person: Person, proposal: Proposal) -> list[Initiative]:
@@ -311,15 +328,20 @@ def available_initiatives(person: Person, proposal: Proposal) -> list[Initiative
     held by no award and cited by no other live dossier (oldest first)."""
     found = list(
         Initiative.objects.filter(
-            person=person, year__lte=proposal.year, used_for__isnull=True
+            person=person, year__lte=proposal.year, award__isnull=True
         ).order_by("year", "pk")
     )
-    taken = set(
-        eligibility.citing_nominees([i.pk for i in found], proposal=proposal).values_list(
-            "initiative_id", flat=True
-        )
-    )
+    taken = eligibility.citations([i.pk for i in found], proposal=proposal)
     return [i for i in found if i.pk not in taken]
+
+
+def _snapshot(nominee: Nominee, fields: list[str] | None = None) -> dict:
+    """The audit snapshot of a nominee with the ids of the initiatives it cites (a
+    many-to-many relation, which a row snapshot leaves out)."""
+    return {
+        **audit.snapshot(nominee, fields),
+        "initiative_ids": sorted(nominee.initiatives.values_list("pk", flat=True)),
+    }
 
 
 @transaction.atomic
@@ -330,9 +352,9 @@ def add_nominee(
     person: Person | None = None,
     unit: Unit | None = None,
     achievement: str = "",
-    initiative: Initiative | None = None,
+    initiatives: Iterable[Initiative] = (),
 ) -> Nominee:
-    """Add a person or a unit, with the initiative the dossier cites for a person (if any),
+    """Add a person or a unit, with the initiatives the dossier cites for a person (if any),
     and the eligibility check run now and kept as it was."""
     _check_unit_side(actor, proposal)
     _lock(proposal)
@@ -350,38 +372,38 @@ def add_nominee(
     )
     if duplicate.exists():
         raise RuleViolation(f"{subject} đã có trong hồ sơ.", field="person" if person else "unit")
-    initiative = _check_initiative(proposal, initiative, person=person)
+    cited = _check_initiatives(proposal, initiatives, person=person)
     nominee = Nominee.objects.create(
         proposal=proposal,
         person=person,
         unit=unit,
         achievement=_text(achievement),
-        initiative=initiative,
-        eligibility=_check_json(proposal, person=person, unit=unit, initiative=initiative),
+        eligibility=_check_json(proposal, person=person, unit=unit, initiatives=cited),
         eligibility_checked_at=timezone.now(),
     )
-    audit.record(actor, AuditEntry.Action.CREATE, nominee)
+    nominee.initiatives.set(cited)
+    audit.record(actor, AuditEntry.Action.CREATE, nominee, after=_snapshot(nominee))
     return nominee
 
 
-_CHECKED = ["initiative", "eligibility", "eligibility_checked_at"]
+_CHECKED = ["eligibility", "eligibility_checked_at"]
 
 
 @transaction.atomic
-def set_initiative(nominee: Nominee, *, initiative: Initiative | None, actor) -> Nominee:
-    """Change (or clear, with None) the initiative the dossier cites for a person nominee,
-    while the dossier is with the unit; the eligibility check is run again with it."""
+def set_initiatives(nominee: Nominee, *, initiatives: Iterable[Initiative], actor) -> Nominee:
+    """Replace the initiatives the dossier cites for a person nominee (none: cite none) while
+    the dossier is with the unit; the eligibility check is run again with them."""
     proposal = nominee.proposal
     _check_unit_side(actor, proposal)
     _lock(proposal)
     _check_editable(proposal)
     if nominee.withdrawn:
-        raise RuleViolation(f"{nominee} đã rút khỏi hồ sơ.", field="initiative")
-    initiative = _check_initiative(proposal, initiative, person=nominee.person, nominee=nominee)
-    before = audit.snapshot(nominee, _CHECKED)
-    nominee.initiative = initiative
+        raise RuleViolation(f"{nominee} đã rút khỏi hồ sơ.", field="initiatives")
+    cited = _check_initiatives(proposal, initiatives, person=nominee.person)
+    before = _snapshot(nominee, _CHECKED)
+    nominee.initiatives.set(cited)
     nominee.eligibility = _check_json(
-        proposal, person=nominee.person, unit=nominee.unit, initiative=initiative
+        proposal, person=nominee.person, unit=nominee.unit, initiatives=cited
     )
     nominee.eligibility_checked_at = timezone.now()
     nominee.save(update_fields=_CHECKED)
@@ -390,7 +412,7 @@ def set_initiative(nominee: Nominee, *, initiative: Initiative | None, actor) ->
         AuditEntry.Action.UPDATE,
         nominee,
         before=before,
-        after=audit.snapshot(nominee, _CHECKED),
+        after=_snapshot(nominee, _CHECKED),
     )
     return nominee
 
@@ -404,7 +426,10 @@ def recheck_eligibility(nominee: Nominee, actor) -> Nominee:
     _check_editable(proposal)
     before = audit.snapshot(nominee, ["eligibility", "eligibility_checked_at"])
     nominee.eligibility = _check_json(
-        proposal, person=nominee.person, unit=nominee.unit, initiative=nominee.initiative
+        proposal,
+        person=nominee.person,
+        unit=nominee.unit,
+        initiatives=list(nominee.initiatives.all()),
     )
     nominee.eligibility_checked_at = timezone.now()
     nominee.save(update_fields=["eligibility", "eligibility_checked_at"])
@@ -505,7 +530,9 @@ def submit(proposal: Proposal, *, actor) -> Proposal:
     target = ProposalStatus.AT_CLUSTER if proposal.cluster_id else ProposalStatus.AT_COUNCIL
     _check_move(proposal, target)
     nominees = list(
-        proposal.nominees.filter(withdrawn=False).select_related("person", "unit", "initiative")
+        proposal.nominees.filter(withdrawn=False)
+        .select_related("person", "unit")
+        .prefetch_related("initiatives")
     )
     if not nominees:
         raise RuleViolation("Hồ sơ chưa có người hoặc tập thể nào được đề nghị.")
@@ -515,15 +542,11 @@ def submit(proposal: Proposal, *, actor) -> Proposal:
     taken = [
         problem
         for n in nominees
-        if n.initiative_id
-        and (
-            problem := initiative_problem(
-                n.initiative, person=n.person, proposal=proposal, nominee=n
-            )
-        )
+        for item in n.initiatives.all()
+        if (problem := initiative_problem(item, person=n.person, proposal=proposal))
     ]
     if taken:
-        raise RuleViolation(" ".join(taken), field="initiative")
+        raise RuleViolation(" ".join(taken), field="initiatives")
     refused = [n for n in nominees if verdict(n) == NOT_ELIGIBLE]
     if refused:
         details = "; ".join(

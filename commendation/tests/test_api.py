@@ -247,11 +247,9 @@ class CommendationApiTestCase(ThiDuaTestCase):
             sorted(CouncilSession.objects.values_list("pk", "status")),
             sorted(Attendance.objects.values_list("pk", "present", "written_vote")),
             sorted(Award.objects.values_list("pk", "revoked_at")),
-            sorted(
-                Nominee.objects.values_list(
-                    "pk", "withdrawn", "eligibility_checked_at", "initiative_id"
-                )
-            ),
+            sorted(Nominee.objects.values_list("pk", "withdrawn", "eligibility_checked_at")),
+            sorted(Nominee.initiatives.through.objects.values_list("nominee_id", "initiative_id")),
+            sorted(Initiative.objects.values_list("pk", "award_id")),
         )
 
     def check_certificate(self, decision_id: int, award_id: int, *expected: str) -> None:
@@ -919,7 +917,7 @@ class CouncilRuleTests(CommendationApiTestCase):
 
 
 class InitiativeApiTests(CommendationApiTestCase):
-    """A dossier cites a person's initiative (each counts once): in and out of the nominee,
+    """A dossier cites a person's initiatives (each counts once): in and out of the nominee,
     changed while the dossier is with the unit, and held by the award the decision makes."""
 
     def setUp(self):
@@ -934,27 +932,36 @@ class InitiativeApiTests(CommendationApiTestCase):
         added = self.post(
             f"/proposals/{proposal.pk}/nominees",
             self.officer,
-            {"person_id": self.hoa.pk, "initiative_id": self.sang_kien.pk},
+            {"person_id": self.hoa.pk, "initiative_ids": [self.sang_kien.pk]},
         )
         self.assertEqual(added.status_code, 201, added.content)
-        self.assertEqual(added.json()["initiative_id"], self.sang_kien.pk)
+        self.assertEqual(added.json()["initiative_ids"], [self.sang_kien.pk])
         self.assertEqual(
-            added.json()["initiative"],
-            {
-                "id": self.sang_kien.pk,
-                "title": "Số hóa hồ sơ đảng viên",
-                "year": 2024,
-                "scope": "unit",
-                "scope_name": "cơ sở",
-                "recognized_by": "",
-            },
+            added.json()["initiatives"],
+            [
+                {
+                    "id": self.sang_kien.pk,
+                    "title": "Số hóa hồ sơ đảng viên",
+                    "year": 2024,
+                    "scope": "unit",
+                    "scope_name": "cơ sở",
+                    "recognized_by": "",
+                }
+            ],
         )
         evidence = [e for r in added.json()["eligibility"]["results"] for e in r["evidence"]]
         self.assertTrue(
-            any("Sáng kiến đề nghị xét: “Số hóa hồ sơ đảng viên”" in e for e in evidence)
+            any("Sáng kiến đề nghị xét: Sáng kiến “Số hóa hồ sơ đảng viên”" in e for e in evidence)
         )
         detail = self.get(f"/proposals/{proposal.pk}", self.officer).json()
-        self.assertEqual(detail["nominees"][0]["initiative"]["title"], "Số hóa hồ sơ đảng viên")
+        self.assertEqual(detail["nominees"][0]["initiative_ids"], [self.sang_kien.pk])
+        self.assertEqual(detail["nominees"][0]["initiatives"][0]["title"], "Số hóa hồ sơ đảng viên")
+        record = self.get(f"/people/{self.hoa.pk}", self.officer).json()
+        (row,) = record["initiatives"]
+        self.assertEqual(
+            (row["award_id"], row["used_for"], row["cited_in_id"]), (None, "", proposal.pk)
+        )
+        self.assertIn(f"(số {proposal.pk}, năm 2024, Đang lập hồ sơ)", row["cited_in"])
 
     def test_the_initiative_is_changed_while_the_dossier_is_with_the_unit(self):
         proposal = self.draft()
@@ -962,12 +969,17 @@ class InitiativeApiTests(CommendationApiTestCase):
         path = f"/proposals/{proposal.pk}/nominees/{nominee.pk}"
         later = NOW + datetime.timedelta(hours=1)
         with time_machine.travel(later, tick=False):
-            changed = self.send("PATCH", path, self.officer, {"initiative_id": self.sang_kien.pk})
+            changed = self.send(
+                "PATCH", path, self.officer, {"initiative_ids": [self.sang_kien.pk]}
+            )
         self.assertEqual(changed.status_code, 200, changed.content)
-        self.assertEqual(changed.json()["initiative_id"], self.sang_kien.pk)
+        self.assertEqual(changed.json()["initiative_ids"], [self.sang_kien.pk])
         self.assertEqual(Nominee.objects.get(pk=nominee.pk).eligibility_checked_at, later)
-        cleared = self.send("PATCH", path, self.officer, {"initiative_id": None})
-        self.assertEqual((cleared.status_code, cleared.json()["initiative"]), (200, None))
+        cleared = self.send("PATCH", path, self.officer, {"initiative_ids": []})
+        self.assertEqual(
+            (cleared.status_code, cleared.json()["initiative_ids"], cleared.json()["initiatives"]),
+            (200, [], []),
+        )
 
     def test_a_used_initiative_is_422_and_another_units_person_is_404(self):
         people.record_award(
@@ -976,13 +988,16 @@ class InitiativeApiTests(CommendationApiTestCase):
             person=self.hoa,
             actor=None,
             source="QĐ 3 (thử)",
-            initiative=self.sang_kien,
+            initiatives=[self.sang_kien],
         )
         proposal = self.draft()
         nominee = proposal.nominees.get()
         path = f"/proposals/{proposal.pk}/nominees/{nominee.pk}"
+        elsewhere = Initiative.objects.create(
+            person=self.people[0], title="Của Hưng Yên", year=2024, scope="unit"
+        )
         before = self.state()
-        used = self.send("PATCH", path, self.officer, {"initiative_id": self.sang_kien.pk})
+        used = self.send("PATCH", path, self.officer, {"initiative_ids": [self.sang_kien.pk]})
         self.assertEqual(used.status_code, 422)
         self.assertEqual(
             used.json(),
@@ -990,20 +1005,19 @@ class InitiativeApiTests(CommendationApiTestCase):
                 "detail": "Sáng kiến “Số hóa hồ sơ đảng viên” đã dùng cho “Giấy khen (cá "
                 "nhân)” năm 2024: mỗi sáng kiến chỉ dùng cho một danh hiệu hoặc hình thức khen "
                 "thưởng.",
-                "field": "initiative",
+                "field": "initiatives",
             },
         )
-        elsewhere = Initiative.objects.create(
-            person=self.people[0], title="Của Hưng Yên", year=2024, scope="unit"
+        hidden = self.send(
+            "PATCH", path, self.officer, {"initiative_ids": [self.sang_kien.pk, elsewhere.pk]}
         )
-        hidden = self.send("PATCH", path, self.officer, {"initiative_id": elsewhere.pk})
         self.assertEqual(hidden.status_code, 404)
         self.assertEqual(self.state(), before)
 
     def test_the_award_of_the_decision_holds_the_initiative(self):
         proposal = self.draft([])
         proposal_services.add_nominee(
-            proposal, actor=None, person=self.hoa, initiative=self.sang_kien
+            proposal, actor=None, person=self.hoa, initiatives=[self.sang_kien]
         )
         proposal_services.submit(proposal, actor=None)
         proposal_services.attach(
@@ -1029,9 +1043,15 @@ class InitiativeApiTests(CommendationApiTestCase):
         self.assertEqual(issued.status_code, 201, issued.content)
         (award,) = issued.json()["awards"]
         self.assertEqual(
-            (award["initiative_id"], award["initiative"]),
-            (self.sang_kien.pk, "Số hóa hồ sơ đảng viên"),
+            (award["initiative_ids"], award["initiatives"]),
+            ([self.sang_kien.pk], ["Số hóa hồ sơ đảng viên"]),
         )
+        record = self.get(f"/people/{self.hoa.pk}", self.central).json()
+        self.assertEqual(
+            [(a["initiative_ids"], a["initiatives"]) for a in record["awards"]],
+            [([self.sang_kien.pk], ["Số hóa hồ sơ đảng viên"])],
+        )
+        self.assertEqual(record["initiatives"][0]["award_id"], award["id"])
 
 
 class SessionListTests(CommendationApiTestCase):
@@ -1215,7 +1235,7 @@ class RefusedWriteTests(CommendationApiTestCase):
             (self.officer, "POST", f"{people}/nominees", {"person_id": self.people[0].pk}),
             (self.reviewer, "DELETE", f"{people}/nominees/{nominee.pk}", None),
             (self.reviewer, "POST", f"{people}/nominees/{nominee.pk}/recheck", None),
-            (self.reviewer, "PATCH", f"{people}/nominees/{nominee.pk}", {"initiative_id": None}),
+            (self.reviewer, "PATCH", f"{people}/nominees/{nominee.pk}", {"initiative_ids": []}),
             (
                 self.reviewer,
                 "FILE",

@@ -83,7 +83,7 @@ class CouncilTestCase(ThiDuaTestCase):
                 person=person, title=f"Sáng kiến của {person}", year=YEAR, scope="province"
             )
             proposals.add_nominee(
-                proposal, actor=self.secretariat, person=person, initiative=initiative
+                proposal, actor=self.secretariat, person=person, initiatives=[initiative]
             )
         for nominated in units:
             proposals.add_nominee(proposal, actor=self.secretariat, unit=nominated)

@@ -123,9 +123,10 @@ class AwardsDemoTests(ThiDuaTestCase):
     def test_the_initiative_cited_for_the_second_member_goes_to_the_award(self):
         """Each initiative counts once: the dossier cites it, the award holds it."""
         star, second = self.person_proposal.nominees.order_by("pk")
-        self.assertIsNone(star.initiative)
-        self.assertEqual(second.initiative.title, demo_awards.INITIATIVE)
-        self.assertEqual(second.award.initiative, second.initiative)
+        self.assertFalse(star.initiatives.exists())
+        (cited,) = second.initiatives.all()
+        self.assertEqual(cited.title, demo_awards.INITIATIVE)
+        self.assertEqual(list(second.award.initiatives.all()), [cited])
         self.client.login(username="hungyen", password=organizations_demo.DEMO_PASSWORD)
         page = clean(self.client.get(self.person_proposal.get_absolute_url()).content.decode())
         self.assertIn(f"Sáng kiến dùng cho đề nghị: {demo_awards.INITIATIVE}", page)

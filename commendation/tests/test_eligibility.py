@@ -938,7 +938,7 @@ class ChienSiThiDuaTinhTests(EligibilityTestCase):
             actor=self.officer,
             recognized_by="Hội đồng sáng kiến tỉnh",
         )
-        result = check(self.form, year=2024, person=self.person, initiative=initiative)
+        result = check(self.form, year=2024, person=self.person, initiatives=[initiative])
         self.assertEqual(result.verdict, ELIGIBLE, result.summary)
         titles, initiative_result, _ = result.results
         self.assertEqual(
@@ -950,9 +950,18 @@ class ChienSiThiDuaTinhTests(EligibilityTestCase):
             ],
         )
         self.assertIn("03 lần liên tục", titles.citation)
-        self.assertIn(
-            "Sáng kiến đề nghị xét: “Số hóa hồ sơ đảng viên”.", initiative_result.evidence
+        self.assertEqual(
+            initiative_result.evidence,
+            [
+                "Sáng kiến đề nghị xét: Sáng kiến “Số hóa hồ sơ đảng viên” (phạm vi cấp bộ, "
+                "tỉnh, công nhận năm 2023, Hội đồng sáng kiến tỉnh): được tính."
+            ],
         )
+        # Without a dossier the person's unused initiative is counted, and the result says
+        # the dossier must cite it.
+        standalone = check(self.form, year=2024, person=self.person).results[1]
+        self.assertEqual(standalone.status, MET)
+        self.assertIn("hồ sơ đề nghị phải nêu 1 sáng kiến dùng để xét", standalone.text)
 
     def test_a_unit_level_initiative_is_not_enough(self):
         self.m.initiative(self.person, "unit", 2024)
@@ -971,7 +980,7 @@ class ChienSiThiDuaTinhTests(EligibilityTestCase):
     def test_an_initiative_used_once_cannot_be_used_again(self):
         initiative = self.m.initiative(self.person, "province", 2024)
         self.assertEqual(
-            check(self.form, year=2024, person=self.person, initiative=initiative).verdict,
+            check(self.form, year=2024, person=self.person, initiatives=[initiative]).verdict,
             ELIGIBLE,
         )
         people.record_award(
@@ -980,9 +989,9 @@ class ChienSiThiDuaTinhTests(EligibilityTestCase):
             person=self.person,
             actor=self.officer,
             source="Quyết định số 7-QĐ/UBND",
-            initiative=initiative,
+            initiatives=[initiative],
         )
-        result = check(self.form, year=2024, person=self.person, initiative=initiative)
+        result = check(self.form, year=2024, person=self.person, initiatives=[initiative])
         self.assertEqual(result.verdict, NOT_ELIGIBLE)
         used = result.results[1]
         self.assertEqual(used.status, NOT_MET)
@@ -994,9 +1003,54 @@ class ChienSiThiDuaTinhTests(EligibilityTestCase):
     def test_another_persons_initiative_does_not_count(self):
         other = self.m.person(self.m.unit())
         theirs = self.m.initiative(other, "province", 2024)
-        result = check(self.form, year=2024, person=self.person, initiative=theirs)
+        result = check(self.form, year=2024, person=self.person, initiatives=[theirs])
         self.assertEqual(self.statuses(result)["sang-kien-cap-tinh"], NOT_MET)
         self.assertIn("không phải của Nguyễn Thị Hoa", result.results[1].text)
+
+
+class BangKhenTwoInitiativesTests(EligibilityTestCase):
+    """The catalogue's "Bằng khen cấp bộ, tỉnh (cá nhân)": 2 consecutive years HTXSNV and 2
+    initiatives. Hoa has A (used by an award), B and C: for a dossier only what it cites
+    counts, so citing C alone is not enough even though B is unused."""
+
+    def setUp(self):
+        super().setUp()
+        self.person = self.m.person(self.m.unit(), name="Nguyễn Thị Hoa")
+        for year in (2023, 2024):
+            self.m.rate(self.person, year, EXC)
+        self.a = self.m.initiative(self.person, "unit", 2022)
+        self.a.award = self.m.award(E.LAO_DONG_TIEN_TIEN, 2023, self.person)
+        self.a.save(update_fields=["award"])
+        self.b = self.m.initiative(self.person, "unit", 2023)
+        self.c = self.m.initiative(self.person, "province", 2024)
+        self.form = form_for(E.BANG_KHEN_TINH_CA_NHAN, 2024)
+
+    def branch(self, result) -> str:
+        """The outcome of the "2 năm HTXSNV và 2 sáng kiến" branch."""
+        (thanh_tich, _) = result.results
+        return next(line for line in thanh_tich.evidence if " — Có 2 sáng kiến phạm vi" in line)
+
+    def test_citing_one_of_two_unused_initiatives_is_not_eligible(self):
+        result = check(self.form, year=2024, person=self.person, initiatives=[self.c])
+        self.assertEqual(result.verdict, NOT_ELIGIBLE, result.summary)
+        self.assertIn("hồ sơ đề nghị chỉ nêu 1 sáng kiến, cần 2", self.branch(result))
+
+    def test_citing_two_unused_initiatives_is_eligible(self):
+        result = check(self.form, year=2024, person=self.person, initiatives=[self.b, self.c])
+        self.assertEqual(result.verdict, ELIGIBLE, result.summary)
+        self.assertIn("đạt (2 sáng kiến hồ sơ nêu)", self.branch(result))
+
+    def test_citing_the_used_one_is_not_eligible(self):
+        result = check(self.form, year=2024, person=self.person, initiatives=[self.a, self.c])
+        self.assertEqual(result.verdict, NOT_ELIGIBLE, result.summary)
+        self.assertIn("đã dùng cho “Lao động tiên tiến” năm 2023", self.branch(result))
+
+    def test_the_standalone_check_counts_the_two_unused_ones_and_asks_the_dossier_to_cite_them(
+        self,
+    ):
+        result = check(self.form, year=2024, person=self.person)
+        self.assertEqual(result.verdict, ELIGIBLE, result.summary)
+        self.assertIn("hồ sơ đề nghị phải nêu 2 sáng kiến dùng để xét", self.branch(result))
 
 
 class MemberShareCase(EligibilityTestCase):

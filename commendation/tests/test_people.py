@@ -9,7 +9,7 @@ import time_machine
 from django.test import override_settings
 
 from commendation.models import Award, Exclusion, Initiative, Level, Person
-from commendation.services import people
+from commendation.services import people, proposals
 from commendation.services.eligibility import (
     CHIEN_SI_THI_DUA_CO_SO,
     GIAY_KHEN_TAP_THE,
@@ -66,18 +66,24 @@ class RecordAwardTests(PeopleTestCase):
         self.assertEqual((entry.action, entry.actor), (AuditEntry.Action.CREATE, self.officer))
         self.assertEqual(entry.reason, "Ghi nhận khen thưởng từ trước: Quyết định số 15-QĐ/ĐU")
 
-    def test_it_attaches_an_unused_initiative_of_the_person(self):
-        initiative = self.initiative(year=2023)
-        award = self.record(CHIEN_SI_THI_DUA_CO_SO, 2024, initiative=initiative)
-        initiative.refresh_from_db()
-        self.assertEqual(initiative.used_for, award)
+    def test_it_attaches_unused_initiatives_of_the_person_each_held_by_the_award(self):
+        """A form may ask for two: the award holds every initiative it used."""
+        first = self.initiative(year=2023)
+        second = self.initiative(year=2024, title="Sổ tay chi bộ")
+        award = self.record(CHIEN_SI_THI_DUA_CO_SO, 2024, initiatives=[second, first])
+        self.assertEqual(list(award.initiatives.order_by("year")), [first, second])
+        created = audit.history(award).get()
+        self.assertEqual(created.after["initiative_ids"], [second.pk, first.pk])
+        used = audit.history(first).get(action=AuditEntry.Action.UPDATE)
+        self.assertEqual((used.before, used.after), ({"award_id": None}, {"award_id": award.pk}))
 
     def test_refusals_leave_nothing_changed(self):
         self.record(LAO_DONG_TIEN_TIEN, 2024)
         used = self.initiative(title="Sáng kiến đã dùng")
-        self.record(CHIEN_SI_THI_DUA_CO_SO, 2024, initiative=used)
+        self.record(CHIEN_SI_THI_DUA_CO_SO, 2024, initiatives=[used])
         theirs = self.initiative(self.other, title="Sáng kiến của người khác")
         later = self.initiative(year=2025, title="Sáng kiến năm sau")
+        free = self.initiative(year=2022, title="Sáng kiến chưa dùng")
         form_2024 = form_for(CHIEN_SI_THI_DUA_CO_SO, 2024)
         cases = [
             ("Ghi rõ nguồn", lambda: self.record(LAO_DONG_TIEN_TIEN, 2023, source="  ")),
@@ -87,15 +93,15 @@ class RecordAwardTests(PeopleTestCase):
             ),
             (
                 "đã được dùng cho “Chiến sĩ thi đua cơ sở” năm 2024",
-                lambda: self.record(LAO_DONG_TIEN_TIEN, 2023, initiative=used),
+                lambda: self.record(LAO_DONG_TIEN_TIEN, 2023, initiatives=[free, used]),
             ),
             (
                 "không phải của",
-                lambda: self.record(LAO_DONG_TIEN_TIEN, 2023, initiative=theirs),
+                lambda: self.record(LAO_DONG_TIEN_TIEN, 2023, initiatives=[theirs]),
             ),
             (
                 "sau năm khen thưởng 2023",
-                lambda: self.record(LAO_DONG_TIEN_TIEN, 2023, initiative=later),
+                lambda: self.record(LAO_DONG_TIEN_TIEN, 2023, initiatives=[later, free]),
             ),
             (
                 "không có hiệu lực năm 2022",
@@ -151,6 +157,8 @@ class RecordAwardTests(PeopleTestCase):
             with self.subTest(fragment), self.assertRefused(fragment, Award, Initiative):
                 action()
         self.assertEqual(Award.objects.filter(person=self.person).count(), 2)
+        free.refresh_from_db()
+        self.assertIsNone(free.award)  # refused with a used one: the free one stays free
 
     def test_a_revoked_award_may_be_recorded_again(self):
         award = self.record(LAO_DONG_TIEN_TIEN, 2024)
@@ -237,7 +245,7 @@ class DossierTests(PeopleTestCase):
         classify(self.person, 2024, EXC, unit=self.second_cell)
         self.used = self.initiative(year=2023, title="Số hóa hồ sơ đảng viên")
         self.spare = self.initiative(year=2024, scope="unit", title="Sổ tay chi bộ")
-        self.cstdcs = self.record(CHIEN_SI_THI_DUA_CO_SO, 2023, initiative=self.used)
+        self.cstdcs = self.record(CHIEN_SI_THI_DUA_CO_SO, 2023, initiatives=[self.used])
         self.ldtt = self.record(LAO_DONG_TIEN_TIEN, 2024)
         people.revoke_award(self.ldtt, reason="Sai sót hồ sơ", actor=self.officer)
         self.exclusion = Exclusion.objects.create(
@@ -271,23 +279,42 @@ class DossierTests(PeopleTestCase):
         self.assertEqual([a["award"] for a in awards], [self.cstdcs, self.ldtt])
         cstdcs, ldtt = awards
         self.assertFalse(cstdcs["revoked"])
-        self.assertEqual(cstdcs["initiative"], "Số hóa hồ sơ đảng viên")
+        self.assertEqual(
+            (cstdcs["initiatives"], cstdcs["initiative_ids"]),
+            (["Số hóa hồ sơ đảng viên"], [self.used.pk]),
+        )
+        self.assertEqual(ldtt["initiatives"], [])
         self.assertEqual(cstdcs["source"], "Quyết định số 15-QĐ/ĐU")
         self.assertEqual(cstdcs["label"], "Chiến sĩ thi đua cơ sở năm 2023")
         self.assertTrue(ldtt["revoked"])
         self.assertEqual(ldtt["revoked_reason"], "Sai sót hồ sơ")
         self.assertEqual(ldtt["label"], "Lao động tiên tiến năm 2024 (đã thu hồi ngày 01/03/2025)")
 
-    def test_initiatives_say_what_they_were_used_for(self):
+    def test_initiatives_say_what_they_were_used_for_and_which_live_dossier_cites_them(self):
         initiatives = people.dossier(self.person)["initiatives"]
         self.assertEqual(
-            [(i["title"], i["scope_name"], i["used_for"]) for i in initiatives],
+            [(i["title"], i["scope_name"], i["used_for"], i["cited_in"]) for i in initiatives],
             [
-                ("Số hóa hồ sơ đảng viên", "cấp bộ, tỉnh", "Chiến sĩ thi đua cơ sở năm 2023"),
-                ("Sổ tay chi bộ", "cơ sở", ""),
+                (
+                    "Số hóa hồ sơ đảng viên",
+                    "cấp bộ, tỉnh",
+                    "Chiến sĩ thi đua cơ sở năm 2023",
+                    None,
+                ),
+                ("Sổ tay chi bộ", "cơ sở", "", None),
             ],
         )
         self.assertEqual(initiatives[0]["used_award"], self.cstdcs)
+        form = form_for(CHIEN_SI_THI_DUA_CO_SO, 2024)
+        dossier = proposals.create_proposal(
+            form=form, year=2024, unit=self.party.province, actor=None, title="Đề nghị CSTĐCS"
+        )
+        proposals.add_nominee(dossier, actor=None, person=self.person, initiatives=[self.spare])
+        spare = people.dossier(self.person)["initiatives"][1]
+        self.assertEqual(spare["cited_in"], dossier)
+        self.assertIn(f"“Đề nghị CSTĐCS” (số {dossier.pk}, năm 2024", spare["cited_text"])
+        proposals.withdraw(dossier, actor=None, reason="Rút.")
+        self.assertIsNone(people.dossier(self.person)["initiatives"][1]["cited_in"])
 
     def test_exclusions_and_streaks(self):
         record = people.dossier(self.person)
@@ -320,9 +347,10 @@ class DossierTests(PeopleTestCase):
 
     def test_the_dossier_costs_a_fixed_number_of_queries(self):
         """Classifications (1, the units' versions and the rule sets' disqualifiers
-        prefetched: 2), awards (1), initiatives (1), exclusions (1), and two streaks (each its
-        rows and their units' names: 2)."""
-        with self.assertNumQueries(10):
+        prefetched: 2), awards (1, their initiatives prefetched: 1), initiatives (1, the live
+        dossiers citing the unused ones: 1), exclusions (1), and two streaks (each its rows and
+        their units' names: 2)."""
+        with self.assertNumQueries(12):
             people.dossier(self.person)
 
 

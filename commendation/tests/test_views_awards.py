@@ -49,6 +49,7 @@ from commendation.models import (
     CouncilSession,
     Decision,
     Exclusion,
+    Initiative,
     Level,
     Nominee,
     Person,
@@ -244,6 +245,8 @@ class AwardsPageTestCase(ThiDuaTestCase):
         models = (Proposal, ProposalStep, Nominee, Attachment, Attendance, Tally, Decision)
         found = {m.__name__: m.objects.count() for m in models}
         found["revoked"] = Award.objects.filter(revoked_at__isnull=False).count()
+        found["cited"] = Nominee.initiatives.through.objects.count()
+        found["used"] = Initiative.objects.filter(award__isnull=False).count()
         found["audit"] = AuditEntry.objects.count()
         return found
 
@@ -386,7 +389,7 @@ class DossierPageTests(AwardsPageTestCase):
             person=self.binh,
             actor=None,
             source="QĐ 5 (thử)",
-            initiative=initiative,
+            initiatives=[initiative],
         )
         labour = self.binh.awards.get(form__code=eligibility.LAO_DONG_TIEN_TIEN)
         people.revoke_award(labour, reason="Khai sai thành tích", actor=None)
@@ -1049,9 +1052,9 @@ class CertificateDownloadTests(AwardsPageTestCase):
 
 
 class NomineeInitiativePageTests(AwardsPageTestCase):
-    """A dossier cites a person's initiative (each counts once): the add form offers the
-    person's unused ones as the code is typed (htmx), the card shows the one cited and lets
-    the unit change it while the dossier is with it."""
+    """A dossier cites a person's initiatives (each counts once): the add form offers the
+    person's unused ones as the code is typed (htmx), as checkboxes; the card shows those
+    cited and lets the unit change them while the dossier is with it."""
 
     def setUp(self):
         super().setUp()
@@ -1067,7 +1070,7 @@ class NomineeInitiativePageTests(AwardsPageTestCase):
             person=self.cuong,
             actor=None,
             source="QĐ 7 (thử)",
-            initiative=self.used,
+            initiatives=[self.used],
         )
 
     def add(self, data):
@@ -1080,7 +1083,7 @@ class NomineeInitiativePageTests(AwardsPageTestCase):
         page = self.client.get(self.draft.get_absolute_url())
         self.assertContains(page, f'hx-get="{self.draft.get_absolute_url()}"')
         self.assertIn(
-            "Nhập mã đảng viên để chọn một sáng kiến chưa dùng của người đó.",
+            "Nhập mã đảng viên để chọn sáng kiến chưa dùng của người đó.",
             section(page, "nominee-initiative"),
         )
         fragment = self.client.get(
@@ -1089,7 +1092,14 @@ class NomineeInitiativePageTests(AwardsPageTestCase):
         text = clean(fragment.content.decode())
         self.assertTrue(fragment.content.decode().startswith('<div id="nominee-initiative">'))
         self.assertIn("Sổ tay chi bộ điện tử (phạm vi cơ sở, công nhận năm 2025)", text)
-        self.assertIn("Sáng kiến chưa dùng của Lê Văn Cường; mỗi sáng kiến chỉ dùng một lần.", text)
+        self.assertIn(
+            "Sáng kiến chưa dùng của Lê Văn Cường: chọn tối đa 1; mỗi sáng kiến chỉ dùng một lần.",
+            text,
+        )
+        self.assertIn(
+            f'<input type="checkbox" name="initiatives" value="{self.so_tay.pk}"',
+            fragment.content.decode(),
+        )
         self.assertNotIn("Phần mềm đảng phí", text)  # used by the Giấy khen of 2024
         unknown = self.client.get(
             self.draft.get_absolute_url(), {"code": "XX9"}, HTTP_HX_REQUEST="true"
@@ -1098,10 +1108,10 @@ class NomineeInitiativePageTests(AwardsPageTestCase):
 
     def test_adding_a_nominee_with_an_initiative_shows_it_on_the_card(self):
         self.login(self.officer)
-        response = self.add({"code": "TB0003", "initiative": self.so_tay.pk})
+        response = self.add({"code": "TB0003", "initiatives": [self.so_tay.pk]})
         self.assertRedirects(response, self.draft.get_absolute_url())
         nominee = self.draft.nominees.get(person=self.cuong)
-        self.assertEqual(nominee.initiative, self.so_tay)
+        self.assertEqual(list(nominee.initiatives.all()), [self.so_tay])
         page = self.client.get(self.draft.get_absolute_url())
         self.assertIn(
             "Sáng kiến dùng cho đề nghị: Sổ tay chi bộ điện tử (phạm vi cơ sở, công nhận năm 2025)",
@@ -1111,7 +1121,7 @@ class NomineeInitiativePageTests(AwardsPageTestCase):
     def test_a_used_initiative_is_refused_with_the_message_and_nothing_saved(self):
         self.login(self.officer)
         before = self.counts()
-        response = self.add({"code": "TB0003", "initiative": self.used.pk})
+        response = self.add({"code": "TB0003", "initiatives": [self.used.pk]})
         self.assertEqual(response.status_code, 200)
         self.assertIn(
             "Sáng kiến “Phần mềm đảng phí” đã dùng cho “Giấy khen (cá nhân)” năm 2024",
@@ -1131,22 +1141,43 @@ class NomineeInitiativePageTests(AwardsPageTestCase):
         )
         form = section(page, f"nominee-{hoa.pk}-initiative-form")
         self.assertIn("Mô hình chi bộ bốn tốt (phạm vi cơ sở, công nhận năm 2025)", form)
+        self.assertIn("Chọn tối đa 1 sáng kiến; mỗi sáng kiến chỉ dùng một lần.", form)
         self.assertNotIn("Sổ tay chi bộ điện tử", form)  # Cường's
         url = reverse("commendation:proposal_nominee_recheck", args=[self.draft.pk, hoa.pk])
-        response = self.client.post(url, {"doi_sang_kien": "1", "initiative": mine.pk}, follow=True)
+        response = self.client.post(
+            url, {"doi_sang_kien": "1", "initiatives": [mine.pk]}, follow=True
+        )
         self.assertIn(
             "Đã lưu sáng kiến dùng cho đề nghị của Nguyễn Thị Hoa và kiểm tra lại điều kiện.",
             clean(response.content.decode()),
         )
         self.assertIn(
-            "Sáng kiến đề nghị xét: “Mô hình chi bộ bốn tốt”.",
+            "Sáng kiến đề nghị xét: Sáng kiến “Mô hình chi bộ bốn tốt” (phạm vi cơ sở, công "
+            "nhận năm 2025): được tính.",
             section(response, f"nominee-{hoa.pk}"),
         )
-        hoa.refresh_from_db()
-        self.assertEqual(hoa.initiative, mine)
-        self.client.post(url, {"doi_sang_kien": "1", "initiative": ""})
-        hoa.refresh_from_db()
-        self.assertIsNone(hoa.initiative)
+        self.assertEqual(list(hoa.initiatives.all()), [mine])
+        # the one cited is ticked on the card
+        self.assertIn(
+            f'<input type="checkbox" name="initiatives" value="{mine.pk}" '
+            f'id="id_nominee_{hoa.pk}_initiatives_0" checked>',
+            response.content.decode(),
+        )
+        self.client.post(url, {"doi_sang_kien": "1"})  # nothing ticked: none cited
+        self.assertFalse(hoa.initiatives.exists())
+
+    def test_the_persons_record_says_which_dossier_cites_an_initiative(self):
+        mine = people.record_initiative(
+            self.hoa, title="Mô hình chi bộ bốn tốt", year=2025, scope="unit", actor=None
+        )
+        proposal_services.set_initiatives(self.draft.nominees.get(), initiatives=[mine], actor=None)
+        self.login(self.officer)
+        response = self.client.get(reverse("commendation:dossier", args=[self.hoa.pk]))
+        self.assertIn(
+            f"Mô hình chi bộ bốn tốt cơ sở — Đang được nêu trong hồ sơ đề nghị “Hồ sơ đang lập” "
+            f"(số {self.draft.pk}, Đang lập hồ sơ)",
+            section(response, "dossier-initiatives"),
+        )
 
     def test_another_persons_initiative_is_refused_on_the_card(self):
         hoa = self.draft.nominees.get()
@@ -1154,7 +1185,7 @@ class NomineeInitiativePageTests(AwardsPageTestCase):
         before = self.counts()
         response = self.client.post(
             reverse("commendation:proposal_nominee_recheck", args=[self.draft.pk, hoa.pk]),
-            {"doi_sang_kien": "1", "initiative": self.so_tay.pk},
+            {"doi_sang_kien": "1", "initiatives": [self.so_tay.pk]},
         )
         self.assertIn(
             "Sáng kiến “Sổ tay chi bộ điện tử” không phải của Nguyễn Thị Hoa.",
@@ -1169,7 +1200,7 @@ class NomineeInitiativePageTests(AwardsPageTestCase):
             self.login(user)
             response = self.client.post(
                 reverse("commendation:proposal_nominee_recheck", args=[self.draft.pk, hoa.pk]),
-                {"doi_sang_kien": "1", "initiative": ""},
+                {"doi_sang_kien": "1", "initiatives": []},
             )
             self.assertEqual(response.status_code, 404)
             fragment = self.client.get(
