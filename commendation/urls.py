@@ -23,6 +23,7 @@ urlpatterns = [
     path("xep-loai/nhap/", views.import_start, name="import"),
     path("xep-loai/nhap/<int:pk>/", views.import_batch, name="batch"),
     path("xep-loai/nhap/<int:pk>/tien-do/", views.import_progress, name="batch_progress"),
+    path("xep-loai/nhap/<int:pk>/tep-goc/", views.batch_source, name="batch_source"),
     path("xep-loai/nhap/<int:pk>/bo/", views.batch_dismiss, name="batch_dismiss"),
     path("xep-loai/nhap/<int:pk>/xoa/", views.batch_remove, name="batch_remove"),
     # titles, proposals, the council and decisions (views_awards)

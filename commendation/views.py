@@ -31,7 +31,7 @@ from django.db import connections
 from django.db.models import Count, Q
 from django.db.models.signals import post_save
 from django.dispatch import receiver
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import get_valid_filename
@@ -601,7 +601,12 @@ def _run_import(path: Path, *, year: int, scope: Unit, actor, file_name: str, st
         if started is not None:
             _worker.started = started
         return imports.import_person_results(
-            path, year=year, scope=scope, actor=actor, file_name=file_name
+            path,
+            year=year,
+            scope=scope,
+            actor=actor,
+            file_name=file_name,
+            stored_as=path.relative_to(settings.MEDIA_ROOT).as_posix(),
         )
     except RuleViolation as exc:
         if started is None:
@@ -616,7 +621,8 @@ def _run_import(path: Path, *, year: int, scope: Unit, actor, file_name: str, st
 
 
 def _save_upload(upload) -> Path:
-    """The file under MEDIA_ROOT/imports/<random>/<its name>, written chunk by chunk."""
+    """The file under MEDIA_ROOT/imports/<random>/<its name>, written chunk by chunk; it is
+    kept with its batch (ImportBatch.source_file)."""
     folder = Path(settings.MEDIA_ROOT) / "imports" / uuid.uuid4().hex
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / (get_valid_filename(Path(upload.name).name) or "tep")
@@ -716,6 +722,18 @@ def _batch_context(batch: ImportBatch, user) -> dict:
 def import_batch(request, pk: int):
     batch = permissions.get_batch_for_user(request.user, pk)
     return render(request, "commendation/batch.html", _batch_context(batch, request.user))
+
+
+def batch_source(request, pk: int):
+    """The file a batch imported, as uploaded (to whoever may see the batch)."""
+    batch = permissions.get_batch_for_user(request.user, pk)
+    if not batch.source_file:
+        raise Http404("Lần nhập này không lưu tệp gốc.")
+    try:
+        handle = batch.source_file.open("rb")
+    except FileNotFoundError:
+        raise Http404("Không tìm thấy tệp gốc.") from None
+    return FileResponse(handle, as_attachment=True, filename=batch.file_name)
 
 
 def import_progress(request, pk: int):

@@ -72,6 +72,10 @@ class ImportBatch(models.Model):
         related_name="+",
     )
     file_name = models.CharField(_("tệp"), max_length=255)
+    # The file as uploaded, kept with its batch (under MEDIA_ROOT): what was imported can
+    # always be read again, also after the batch's results were removed. Empty for a file
+    # imported from the operator's own disk (the import_results command).
+    source_file = models.FileField(_("tệp gốc"), upload_to="imports/", max_length=300, blank=True)
     status = models.CharField(
         _("trạng thái"), max_length=12, choices=Status, default=Status.RUNNING
     )

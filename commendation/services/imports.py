@@ -230,16 +230,19 @@ def import_person_results(
     file_name: str,
     scope: Unit | None = None,
     progress: Progress | None = None,
+    stored_as: str = "",
 ) -> ImportBatch:
     """Import one year of member results from ``source`` (a path or a binary file object of
     a UTF-8 CSV or an .xlsx). Returns the batch: DONE with every row saved, or REJECTED with
-    nothing saved and the errors listed. Raises RuleViolation only when no rule set judges
-    ``year`` (nothing to record then)."""
+    nothing saved and the errors listed. ``stored_as`` is where the uploaded file is kept
+    (relative to MEDIA_ROOT), recorded with the batch. Raises RuleViolation only when no rule
+    set judges ``year`` (nothing to record then)."""
     rule_set = rules.rule_set_for(year)
     batch = ImportBatch.objects.create(
         year=year,
         scope=scope,
         file_name=os.path.basename(file_name)[:255],
+        source_file=stored_as,
         actor=actor if getattr(actor, "pk", None) else None,
     )
     job = _Import(batch, rule_set, scope, progress)

@@ -501,9 +501,23 @@ class ImportPageTests(ClassificationPageTestCase):
         self.upload(self.tinh, csv_file([self.HEADER, self.line(self.people11[0], "1")]))
         batch = ImportBatch.objects.get()
         self.client.force_login(self.camau)
-        for name in ("batch", "batch_progress"):
+        for name in ("batch", "batch_progress", "batch_source"):
             response = self.client.get(reverse(f"commendation:{name}", args=[batch.pk]))
             self.assertEqual(response.status_code, 404)
+
+    def test_the_uploaded_file_is_kept_with_its_batch_and_downloadable(self):
+        lines = [self.HEADER, self.line(self.people11[0], "Tốt")]
+        self.upload(self.tinh, csv_file(lines, name="kết quả xã 1.csv"))
+        batch = ImportBatch.objects.get()
+        self.assertTrue(batch.source_file.name.startswith("imports/"))
+        page = self.client.get(reverse("commendation:batch", args=[batch.pk]))
+        self.assertContains(page, reverse("commendation:batch_source", args=[batch.pk]))
+
+        response = self.client.get(reverse("commendation:batch_source", args=[batch.pk]))
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(b"".join(response.streaming_content), "\n".join(lines).encode())
+        self.assertIn("attachment", response["Content-Disposition"])
+        self.assertIn("k%E1%BA%BFt", response["Content-Disposition"])  # the name, RFC 5987
 
     def test_the_fragment_of_a_running_import_shows_the_bar_and_keeps_polling(self):
         batch = ImportBatch.objects.create(
