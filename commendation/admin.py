@@ -276,11 +276,13 @@ class PersonAdmin(AuditedModelAdmin):
 
 @admin.register(Initiative)
 class InitiativeAdmin(AuditedModelAdmin):
-    list_display = ["title", "person", "year", "scope", "recognized_by"]
+    # Which award used an initiative is set by the decision or the recorded award only.
+    list_display = ["title", "person", "year", "scope", "recognized_by", "award"]
     list_filter = ["scope", "year"]
-    list_select_related = ["person"]
+    list_select_related = ["person", "award__form"]
     search_fields = ["title", "person__code"]
     raw_id_fields = ["person"]
+    readonly_fields = ["award"]
 
 
 @admin.register(Exclusion)

@@ -15,10 +15,12 @@ from django.test import TestCase
 from django.urls import reverse
 
 from commendation.models import (
+    Award,
     Council,
     CouncilSession,
     Disqualifier,
     Form,
+    Initiative,
     Level,
     Person,
     QuotaAllowance,
@@ -386,3 +388,22 @@ class CouncilAdminTests(AdminTestCase):
         session.save()
         self.assertEqual(self.client.post(url, data).status_code, 302)
         self.assertTrue(council.members.filter(position="Thành viên thử").exists())
+
+
+class InitiativeAdminTests(AdminTestCase):
+    def test_the_award_that_used_an_initiative_is_shown_but_not_editable(self):
+        person = make_party(communes=1).people[0]
+        form = Form.objects.filter(subject="person").order_by("pk").first()
+        award = Award.objects.create(form=form, year=2025, person=person, source="QĐ thử")
+        initiative = Initiative.objects.create(
+            person=person, title="Sổ tay điện tử", year=2025, scope="unit", award=award
+        )
+        url = admin_url(Initiative, "change", initiative.pk)
+        response = self.client.get(url)
+        self.assertContains(response, str(award))
+        self.assertNotIn("award", form_data(response))
+        data = form_data(response)
+        data["award"] = ""  # a forged post cannot free it
+        self.assertEqual(self.client.post(url, data).status_code, 302)
+        initiative.refresh_from_db()
+        self.assertEqual(initiative.award, award)
