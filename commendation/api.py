@@ -1324,15 +1324,7 @@ def _session_out(session: CouncilSession) -> dict:
             }
         )
     return {
-        "id": session.pk,
-        "council_id": session.council_id,
-        "council": session.council.name,
-        "held_on": session.held_on,
-        "place": session.place,
-        "chair": session.chair,
-        "secretary": session.secretary,
-        "status": session.status,
-        "status_label": str(session.get_status_display()),
+        **_session_fields(session),
         "quorum": {"met": met, "present": present, "total": total, "required": required},
         "attendance": [
             {
@@ -1372,19 +1364,26 @@ def list_sessions(
         found = found.filter(held_on__year=year)
     return [
         {
-            "id": session.pk,
-            "council_id": session.council_id,
-            "council": session.council.name,
-            "held_on": session.held_on,
-            "place": session.place,
-            "chair": session.chair,
-            "secretary": session.secretary,
-            "status": session.status,
-            "status_label": str(session.get_status_display()),
+            **_session_fields(session),
             "proposal_ids": sorted(p.pk for p in session.proposals.all()),
         }
         for session in found[offset : offset + limit]
     ]
+
+
+def _session_fields(session: CouncilSession) -> dict:
+    """What a session's row and its full view share (SessionBase)."""
+    return {
+        "id": session.pk,
+        "council_id": session.council_id,
+        "council": session.council.name,
+        "held_on": session.held_on,
+        "place": session.place,
+        "chair": session.chair,
+        "secretary": session.secretary,
+        "status": session.status,
+        "status_label": str(session.get_status_display()),
+    }
 
 
 @router.post("/sessions", response={201: SessionOut, **REFUSED})

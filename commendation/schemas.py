@@ -654,7 +654,7 @@ class SessionProposalOut(Schema):
     nominees: list[SessionNomineeOut]
 
 
-class SessionRowOut(Schema):
+class SessionBase(Schema):
     id: int
     council_id: int
     council: str
@@ -664,19 +664,13 @@ class SessionRowOut(Schema):
     secretary: str
     status: str
     status_label: str
+
+
+class SessionRowOut(SessionBase):
     proposal_ids: list[int]
 
 
-class SessionOut(Schema):
-    id: int
-    council_id: int
-    council: str
-    held_on: datetime.date
-    place: str
-    chair: str
-    secretary: str
-    status: str
-    status_label: str
+class SessionOut(SessionBase):
     quorum: QuorumOut
     attendance: list[AttendanceOut]
     proposals: list[SessionProposalOut]

@@ -190,8 +190,9 @@ T_ABOVE = "thidua_import_units_above"
 T_UNITS = "thidua_import_units"
 T_RESOLVED = "thidua_import_resolved"
 T_ERRORS = "thidua_import_errors"
-_TEMP_TABLES = (
-    T_STAGING,
+_LOOKUP_TABLES = (  # small tables the resolving join reads: analyzed once filled
+    T_UNITS,
+    T_ABOVE,
     T_LEVELS,
     T_SCORES,
     T_YEARS,
@@ -199,11 +200,8 @@ _TEMP_TABLES = (
     T_PAIRS,
     T_DISQUALIFIERS,
     T_DATES,
-    T_UNITS,
-    T_ABOVE,
-    T_RESOLVED,
-    T_ERRORS,
 )
+_TEMP_TABLES = (T_STAGING, *_LOOKUP_TABLES, T_RESOLVED, T_ERRORS)
 
 
 class _FileProblem(Exception):
@@ -960,17 +958,7 @@ class _Import:
                 [adapt(last), adapt(first)],
             )
         if self.postgres:  # autovacuum never analyzes TEMP tables: good plans need it
-            for table in (
-                T_UNITS,
-                T_ABOVE,
-                T_LEVELS,
-                T_SCORES,
-                T_YEARS,
-                T_FLAGS,
-                T_PAIRS,
-                T_DISQUALIFIERS,
-                T_DATES,
-            ):
+            for table in _LOOKUP_TABLES:
                 self.cursor.execute(f"ANALYZE {table}")
 
     def _resolved_select(self, *, clean_only: bool = False) -> str:
