@@ -8,6 +8,7 @@ import os
 import shutil
 import tempfile
 import unicodedata
+from unittest import mock
 from zoneinfo import ZoneInfo
 
 import time_machine
@@ -405,6 +406,18 @@ class IssueDecisionTests(ThiDuaTestCase):
         issue([proposal], self.actor)
         with self.assertRefused("Chưa thông qua", Decision, Award, ProposalStep):
             issue([proposal], self.actor)
+
+    def test_a_nominee_awarded_meanwhile_undoes_the_whole_decision(self):
+        """The awards are written after the decision row: when they fail (a concurrent
+        decision took a nominee), the decision and its steps must go too (one transaction)."""
+        proposal = self.approved(people=self.people[:1])
+        with (
+            mock.patch.object(Award.objects, "bulk_create", side_effect=IntegrityError),
+            self.assertRefused("vừa được khen thưởng theo một quyết định khác", Decision, Award),
+        ):
+            issue([proposal], self.actor)
+        self.assertEqual(statuses(proposal), [ProposalStatus.APPROVED])
+        self.assertFalse(Decision.objects.exists())
 
     def test_a_taken_number_is_refused_with_nothing_changed(self):
         issue([self.approved(people=self.people[:1])], number=5)
