@@ -1,6 +1,7 @@
 """/api/v1/commendation/ endpoints: quality classification (rule sets, a unit's result,
-roll-ups, the quota and its suggestion, streaks), people's records, the import of members'
-results, the catalogue of titles and forms with the eligibility check, proposals and their
+roll-ups, the quota and its suggestion, streaks), the person registry (search, add, edit)
+and people's records, the import of members' results and its batches (list, dismiss, remove,
+the file kept), the catalogue of titles and forms with the eligibility check, proposals and their
 route, the council's sessions and votes, decisions, certificates and minutes.
 
 Thin over the services, with the pages' permissions (commendation.permissions): what a user
@@ -10,12 +11,17 @@ thidua.api), decimals travel as exact strings and dates as ISO."""
 from __future__ import annotations
 
 import datetime
+import shutil
+import uuid
 from collections import defaultdict
 from pathlib import Path
 
+from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.utils import timezone
+from django.utils.text import get_valid_filename
 from ninja import File, Form, Query, Router, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
@@ -59,12 +65,17 @@ from commendation.schemas import (
     NomineeIn,
     NomineeInitiativeIn,
     NomineeOut,
+    PeopleSearchOut,
     PeopleStreaksOut,
+    PersonIn,
+    PersonOut,
+    PersonPatchIn,
     ProposalIn,
     ProposalOut,
     ProposalRowOut,
     QuotaOut,
     ReasonIn,
+    RemovedBatchOut,
     ReviewIn,
     RollupOut,
     RuleSetOut,
@@ -79,6 +90,7 @@ from commendation.schemas import (
     UnitClassificationOut,
     YearRuleSetOut,
 )
+from commendation.services import batches as batch_services
 from commendation.services import council as council_services
 from commendation.services import decisions as decision_services
 from commendation.services import eligibility, imports, people, quota, rollups, rules
@@ -657,6 +669,145 @@ def _person_out(person: Person) -> dict:
     }
 
 
+# As the registry pages (commendation.views): a search lists this many by default, a caller
+# may ask for up to PEOPLE_SEARCH_LIMIT.
+PEOPLE_SHOWN = 100
+PEOPLE_SEARCH_LIMIT = 500
+
+
+@router.get("/people", response=PeopleSearchOut)
+def search_people(
+    request,
+    q: str = "",
+    limit: int = Query(PEOPLE_SHOWN, ge=1, le=PEOPLE_SEARCH_LIMIT),  # noqa: B008
+):
+    """Tìm cá nhân among the people the caller may look up: each word of ``q`` must start a
+    word of the name, ignoring case and accents ("nguyen van an" finds "Nguyễn Văn An"), or
+    ``q`` is the person's code. An empty ``q`` finds nobody. As the page: at most ``limit``
+    (taken in the order they were added), listed by given name."""
+    found, more = [], False
+    if normalize(q):
+        rows = list(
+            people.search_people(permissions.get_people_for_user(request.user), q)
+            .select_related("unit")
+            .prefetch_related("unit__versions")
+            .order_by("pk")[: limit + 1]
+        )
+        more = len(rows) > limit
+        found = sorted(rows[:limit], key=lambda p: person_sort_key(p.full_name))
+    return {
+        "query": normalize(q),
+        "limit": limit,
+        "more": more,
+        "people": [_person_out(p) for p in found],
+    }
+
+
+# The pages' own checks (commendation.views._may_add_people, _can_edit_person and
+# _save_person), repeated here until they live in commendation.permissions.
+
+
+def _may_add_people(user) -> bool:
+    return org_permissions.is_sector_wide(user) or bool(org_permissions.officer_units(user))
+
+
+def _can_edit_person(user, person: Person) -> bool:
+    if org_permissions.is_sector_wide(user):
+        return True
+    return person.unit is not None and permissions.can_record_for(user, person.unit, _this_year())
+
+
+def _unit_to_record_for(
+    user, *, unit_code: str, unit_id: int | None, person: Person | None = None
+) -> Unit | None:
+    """The unit named by its code or id, when the caller may record for it this year (the
+    person's present unit always: the edit right was checked on the person); missing and
+    forbidden are both 404. None named: only sector-wide staff may leave a person unitless."""
+    code = normalize(unit_code)
+    if code and unit_id is not None:
+        raise RuleViolation("Chỉ ghi một trong mã đơn vị và mã số đơn vị.", field="unit_id")
+    if not code and unit_id is None:
+        if not org_permissions.is_sector_wide(user):
+            raise RuleViolation("Nhập mã đơn vị nơi người này sinh hoạt.", field="unit_code")
+        return None
+    units = Unit.objects.prefetch_related("versions")
+    unit = (units.filter(code=code) if code else units.filter(pk=unit_id)).first()
+    if unit is not None and person is not None and unit.pk == person.unit_id:
+        return unit
+    if unit is None or not permissions.can_record_for(user, unit, _this_year()):
+        raise Http404("Không tìm thấy đơn vị.")
+    return unit
+
+
+def _save_person(save, details: dict, *, unit_field: str) -> Person:
+    """Call the service; its refusal about the unit names the field the caller used."""
+    try:
+        return save(**details)
+    except RuleViolation as exc:
+        if exc.field != "unit":
+            raise
+        raise RuleViolation(exc.message, field=unit_field, code=exc.code) from None
+
+
+@router.post("/people", response={201: PersonOut, **REFUSED})
+def create_person(request, payload: PersonIn):
+    """Thêm cá nhân vào hồ sơ: officers who may record for the person's unit (a unit above
+    it), sector-wide staff. A code already taken (ignoring case) is refused; audited."""
+    user = request.user
+    if not _may_add_people(user):
+        raise Http404("Không tìm thấy trang.")
+    unit = _unit_to_record_for(user, unit_code=payload.unit_code, unit_id=payload.unit_id)
+    person = _save_person(
+        people.create_person,
+        {
+            "code": payload.code,
+            "full_name": payload.full_name,
+            "gender": payload.gender,
+            "birth_year": payload.birth_year,
+            "unit": unit,
+            "actor": user,
+        },
+        unit_field="unit_id" if payload.unit_id is not None else "unit_code",
+    )
+    return Status(201, _person_out(person))
+
+
+@router.patch("/people/{person_id}", response={200: PersonOut, **REFUSED})
+def update_person(request, person_id: int, payload: PersonPatchIn):
+    """Sửa thông tin cá nhân: whoever may record for the person's present unit (sector-wide
+    staff always), moving them only to a unit they may record for. Audited; nothing changed,
+    nothing written."""
+    user = request.user
+    person = permissions.get_person_for_user(user, person_id)
+    if not _can_edit_person(user, person):
+        raise Http404("Không tìm thấy cá nhân.")
+    given = payload.model_fields_set
+    unit, unit_field = person.unit, "unit_code"
+    if "unit_code" in given or "unit_id" in given:
+        unit_field = "unit_id" if "unit_id" in given else "unit_code"
+        unit = _unit_to_record_for(
+            user, unit_code=payload.unit_code or "", unit_id=payload.unit_id, person=person
+        )
+
+    def value(name: str):
+        return getattr(payload, name) if name in given else getattr(person, name)
+
+    saved = _save_person(
+        people.update_person,
+        {
+            "person": person,
+            "code": value("code") or "",
+            "full_name": value("full_name") or "",
+            "gender": value("gender") or "",
+            "birth_year": value("birth_year"),
+            "unit": unit,
+            "actor": user,
+        },
+        unit_field=unit_field,
+    )
+    return _person_out(saved)
+
+
 @router.get("/people/{person_id}", response=DossierOut)
 def person_dossier(request, person_id: int):
     """Hồ sơ thành tích: classifications (with the unit of each year), awards (revoked ones
@@ -756,16 +907,37 @@ def person_streak(
 
 # ---------------------------------------------------------------- import
 
+RECENT_BATCHES = 20  # as the import page lists
+BATCH_LIMIT = 200
 
-def _batch_out(batch: ImportBatch) -> dict:
+
+def _keep_upload(upload) -> Path:
+    """The uploaded file under MEDIA_ROOT/imports/<random>/<its name>, kept with its batch
+    (ImportBatch.source_file) as the import page keeps it."""
+    folder = Path(settings.MEDIA_ROOT) / "imports" / uuid.uuid4().hex
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        name = get_valid_filename(Path(upload.name or "").name)
+    except SuspiciousFileOperation:  # "", ".", ".."
+        name = "tep"
+    path = folder / name
+    with path.open("wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    return path
+
+
+def _batch_out(batch: ImportBatch, found: dict[int, int] | None = None) -> dict:
+    """``found``: the batch's results by level when the caller counted them already."""
     counts = []
     if batch.status == ImportBatch.Status.DONE:
-        found = dict(
-            PersonClassification.objects.filter(batch=batch)
-            .order_by()
-            .values_list("level")
-            .annotate(n=Count("pk"))
-        )
+        if found is None:
+            found = dict(
+                PersonClassification.objects.filter(batch=batch)
+                .order_by()
+                .values_list("level")
+                .annotate(n=Count("pk"))
+            )
         counts = [
             {
                 "level": level,
@@ -811,9 +983,19 @@ def import_results(
             raise Http404("Không tìm thấy đơn vị.")
     elif not org_permissions.is_sector_wide(user):
         raise Http404("Không tìm thấy đơn vị.")
-    batch = imports.import_person_results(
-        file, year=year, scope=scope, actor=user, file_name=file.name or "tep"
-    )
+    path = _keep_upload(file)
+    try:
+        batch = imports.import_person_results(
+            path,
+            year=year,
+            scope=scope,
+            actor=user,
+            file_name=file.name or "tep",
+            stored_as=path.relative_to(settings.MEDIA_ROOT).as_posix(),
+        )
+    except RuleViolation:
+        shutil.rmtree(path.parent, ignore_errors=True)  # no batch holds it
+        raise
     if batch.status != ImportBatch.Status.DONE:
         return Status(
             422,
@@ -829,9 +1011,72 @@ def import_results(
     return Status(201, _batch_out(batch))
 
 
+@router.get("/imports", response=list[BatchOut])
+def list_batches(
+    request,
+    limit: int = Query(RECENT_BATCHES, ge=1, le=BATCH_LIMIT),  # noqa: B008
+    offset: int = Query(0, ge=0),  # noqa: B008
+):
+    """The import batches the caller started or whose scope they see (every batch for
+    sector-wide staff), newest first, without the dismissed ones (as the import page)."""
+    found = list(
+        batch_services.batches_for_user(request.user).order_by("-started_at", "-pk")[
+            offset : offset + limit
+        ]
+    )
+    done = [b for b in found if b.status == ImportBatch.Status.DONE]
+    counts: dict[int, dict[int, int]] = defaultdict(dict)
+    if done:
+        rows = (
+            PersonClassification.objects.filter(
+                year__in={b.year for b in done}, batch__in=[b.pk for b in done]
+            )
+            .order_by()
+            .values_list("batch", "level")
+            .annotate(n=Count("pk"))
+        )
+        for batch_id, level, n in rows:
+            counts[batch_id][level] = n
+    return [_batch_out(b, counts[b.pk]) for b in found]
+
+
 @router.get("/imports/{batch_id}", response=BatchOut)
 def import_batch(request, batch_id: int):
     return _batch_out(permissions.get_batch_for_user(request.user, batch_id))
+
+
+@router.post("/imports/{batch_id}/dismiss", response={200: BatchOut, **REFUSED})
+def dismiss_batch(request, batch_id: int):
+    """Bỏ a rejected batch (it saved nothing) from the lists; the row stays with its errors.
+    Whoever sees the batch; another status is 422."""
+    batch = permissions.get_batch_for_user(request.user, batch_id)
+    return _batch_out(batch_services.dismiss_batch(batch, actor=request.user))
+
+
+@router.post("/imports/{batch_id}/remove", response={200: RemovedBatchOut, **REFUSED})
+def remove_batch(request, batch_id: int):
+    """Xóa lần nhập: delete the results a finished batch saved, to import the file again.
+    Whoever may import into its scope (404 for one who only sees the batch, as the page);
+    refused (422) while a person of the batch holds an award of that year."""
+    batch = permissions.get_batch_for_user(request.user, batch_id)
+    if not batch_services.can_remove_batch(request.user, batch):
+        raise Http404("Không tìm thấy lần nhập.")
+    count = batch_services.remove_batch(batch, actor=request.user)
+    batch.refresh_from_db()
+    return {**_batch_out(batch), "deleted_results": count}
+
+
+@router.get("/imports/{batch_id}/source", response={404: ErrorOut})
+def batch_source(request, batch_id: int):
+    """The file the batch imported, as uploaded (404 when it was not kept)."""
+    batch = permissions.get_batch_for_user(request.user, batch_id)
+    if not batch.source_file:
+        raise Http404("Lần nhập này không lưu tệp gốc.")
+    try:
+        handle = batch.source_file.open("rb")
+    except FileNotFoundError:
+        raise Http404("Không tìm thấy tệp gốc.") from None
+    return FileResponse(handle, as_attachment=True, filename=batch.file_name)
 
 
 # ---------------------------------------------------------------- forms and eligibility

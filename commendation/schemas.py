@@ -257,6 +257,44 @@ class PersonOut(Schema):
     unit_name: str
 
 
+class PeopleSearchOut(Schema):
+    """The people the caller may look up whose name has a word starting with each word of
+    ``query`` (case and accents ignored) or whose code it is, in Vietnamese name order; at
+    most ``limit``, ``more`` when there were more (narrow the search)."""
+
+    query: str
+    limit: int
+    more: bool
+    people: list[PersonOut]
+
+
+class PersonIn(Schema):
+    """A person added to the registry. The unit where they belong now by its code
+    (``unit_code``, as the page asks) or by ``unit_id``, not both; the caller must be able to
+    record for it (an officer of a unit above it, or sector-wide staff, who may leave it
+    out)."""
+
+    code: str
+    full_name: str
+    gender: str = ""  # "F" nữ, "M" nam, "" not recorded
+    birth_year: int | None = None
+    unit_code: str = ""
+    unit_id: int | None = None
+
+
+class PersonPatchIn(Schema):
+    """The details to change; those left out stay. A unit given must be one the caller may
+    record for (the person's present unit is always accepted); ``unit_code`` "" or
+    ``unit_id`` null removes the unit (sector-wide staff only)."""
+
+    code: str | None = None
+    full_name: str | None = None
+    gender: str | None = None
+    birth_year: int | None = None
+    unit_code: str | None = None
+    unit_id: int | None = None
+
+
 class PersonClassificationOut(Schema):
     year: int
     level: int
@@ -357,6 +395,12 @@ class BatchOut(Schema):
     counts: list[LevelTotalOut]
     started_at: datetime.datetime
     finished_at: datetime.datetime | None
+
+
+class RemovedBatchOut(BatchOut):
+    """The batch after "Xóa lần nhập" (status ``removed``) and how many results it deleted."""
+
+    deleted_results: int
 
 
 class ImportRejectedOut(Schema):
