@@ -703,20 +703,6 @@ def search_people(
     }
 
 
-# The pages' own checks (commendation.views._may_add_people, _can_edit_person and
-# _save_person), repeated here until they live in commendation.permissions.
-
-
-def _may_add_people(user) -> bool:
-    return org_permissions.is_sector_wide(user) or bool(org_permissions.officer_units(user))
-
-
-def _can_edit_person(user, person: Person) -> bool:
-    if org_permissions.is_sector_wide(user):
-        return True
-    return person.unit is not None and permissions.can_record_for(user, person.unit, _this_year())
-
-
 def _unit_to_record_for(
     user, *, unit_code: str, unit_id: int | None, person: Person | None = None
 ) -> Unit | None:
@@ -727,14 +713,12 @@ def _unit_to_record_for(
     if code and unit_id is not None:
         raise RuleViolation("Chỉ ghi một trong mã đơn vị và mã số đơn vị.", field="unit_id")
     if not code and unit_id is None:
-        if not org_permissions.is_sector_wide(user):
+        if not permissions.unit_to_record_for(user, None):
             raise RuleViolation("Nhập mã đơn vị nơi người này sinh hoạt.", field="unit_code")
         return None
     units = Unit.objects.prefetch_related("versions")
     unit = (units.filter(code=code) if code else units.filter(pk=unit_id)).first()
-    if unit is not None and person is not None and unit.pk == person.unit_id:
-        return unit
-    if unit is None or not permissions.can_record_for(user, unit, _this_year()):
+    if unit is None or not permissions.unit_to_record_for(user, unit, person):
         raise Http404("Không tìm thấy đơn vị.")
     return unit
 
@@ -754,7 +738,7 @@ def create_person(request, payload: PersonIn):
     """Thêm cá nhân vào hồ sơ: officers who may record for the person's unit (a unit above
     it), sector-wide staff. A code already taken (ignoring case) is refused; audited."""
     user = request.user
-    if not _may_add_people(user):
+    if not permissions.can_add_people(user):
         raise Http404("Không tìm thấy trang.")
     unit = _unit_to_record_for(user, unit_code=payload.unit_code, unit_id=payload.unit_id)
     person = _save_person(
@@ -779,7 +763,7 @@ def update_person(request, person_id: int, payload: PersonPatchIn):
     nothing written."""
     user = request.user
     person = permissions.get_person_for_user(user, person_id)
-    if not _can_edit_person(user, person):
+    if not permissions.can_edit_person(user, person):
         raise Http404("Không tìm thấy cá nhân.")
     given = payload.model_fields_set
     unit, unit_field = person.unit, "unit_code"

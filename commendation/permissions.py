@@ -15,6 +15,7 @@ import datetime
 
 from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 
 from organizations import permissions as org_permissions
 from organizations.models import Unit, UnitVersion
@@ -174,7 +175,6 @@ def get_session_for_user(user, pk: int, *, write: bool = False):
 
 def _subtree_filter(user, field: str) -> Q:
     """``field`` (a unit foreign key) within one of the user's units or under it today."""
-    from django.utils import timezone
 
     from commendation.services.quota import subtree_ids
 
@@ -186,7 +186,6 @@ def _subtree_filter(user, field: str) -> Q:
 
 
 def can_view_person(user, person) -> bool:
-    from django.utils import timezone
 
     from commendation.models import PersonClassification
 
@@ -369,3 +368,31 @@ def get_batch_for_user(user, pk: int):
     ):
         raise Http404("Không tìm thấy lần nhập.")
     return batch
+
+
+# --- the person registry ---------------------------------------------------------------------
+
+
+def can_add_people(user) -> bool:
+    """Who is offered to add a person: sector-wide staff and unit officers. Whether they may
+    record for the person's unit is checked on saving (:func:`unit_to_record_for`)."""
+    return org_permissions.is_sector_wide(user) or bool(org_permissions.officer_units(user))
+
+
+def can_edit_person(user, person) -> bool:
+    """Sector-wide staff; officers who may record for the person's present unit this year."""
+    if org_permissions.is_sector_wide(user):
+        return True
+    year = timezone.localdate().year
+    return person.unit is not None and can_record_for(user, person.unit, year)
+
+
+def unit_to_record_for(user, unit: Unit | None, person=None) -> bool:
+    """Whether ``user`` may put a person (``person``, or a new one) in ``unit``: a unit they
+    may record for this year, or the person's present unit (the edit right was checked on the
+    person); no unit only for sector-wide staff. Pages and API both ask this."""
+    if unit is None:
+        return org_permissions.is_sector_wide(user)
+    if person is not None and unit.pk == person.unit_id:
+        return True
+    return can_record_for(user, unit, timezone.localdate().year)

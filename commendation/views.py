@@ -416,7 +416,7 @@ def streaks(request, pk: int, year: int):
 
 def person_detail(request, pk: int):
     person = permissions.get_person_for_user(request.user, pk)
-    can_edit = _can_edit_person(request.user, person)
+    can_edit = permissions.can_edit_person(request.user, person)
     history = list(
         PersonClassification.objects.filter(person=person)
         .select_related("unit", "rule_set")
@@ -454,18 +454,6 @@ def person_detail(request, pk: int):
 PEOPLE_SHOWN = 100  # a search lists this many; more asks for a narrower search
 
 
-def _may_add_people(user) -> bool:
-    """Who is offered the form: sector-wide staff and unit officers. Whether they may record
-    for the unit typed is checked on saving (can_record_for)."""
-    return org_permissions.is_sector_wide(user) or bool(org_permissions.officer_units(user))
-
-
-def _can_edit_person(user, person: Person) -> bool:
-    if org_permissions.is_sector_wide(user):
-        return True
-    return person.unit is not None and permissions.can_record_for(user, person.unit, _this_year())
-
-
 def people_list(request):
     query = request.GET.get("tim", "")
     found, more = [], False
@@ -483,7 +471,7 @@ def people_list(request):
         "people": found,
         "more": more,
         "limit": PEOPLE_SHOWN,
-        "can_add": _may_add_people(request.user),
+        "can_add": permissions.can_add_people(request.user),
     }
     return render(request, "commendation/people.html", context)
 
@@ -499,16 +487,14 @@ def _save_person(request, form: PersonForm, person: Person | None = None) -> Per
     if data["unit_code"]:
         code = normalize(data["unit_code"])
         unit = Unit.objects.filter(code=code).prefetch_related("versions").first()
-        if unit is not None and person is not None and unit.pk == person.unit_id:
-            pass  # unchanged: the edit right was checked on the person
-        elif unit is None or not permissions.can_record_for(request.user, unit, _this_year()):
+        if unit is None or not permissions.unit_to_record_for(request.user, unit, person):
             # missing and forbidden look the same
             form.add_error(
                 "unit_code",
                 _("Không có đơn vị mã “%(code)s” mà bạn được ghi nhận cho.") % {"code": code},
             )
             return None
-    elif not org_permissions.is_sector_wide(request.user):
+    elif not permissions.unit_to_record_for(request.user, None):
         form.add_error("unit_code", _("Nhập mã đơn vị nơi người này sinh hoạt."))
         return None
     details = {
@@ -530,7 +516,7 @@ def _save_person(request, form: PersonForm, person: Person | None = None) -> Per
 
 
 def person_create(request):
-    if not _may_add_people(request.user):
+    if not permissions.can_add_people(request.user):
         raise Http404
     form = PersonForm(request.POST or None, initial={"unit_code": request.GET.get("don_vi", "")})
     if request.method == "POST" and form.is_valid():
@@ -546,7 +532,7 @@ def person_create(request):
 
 def person_edit(request, pk: int):
     person = permissions.get_person_for_user(request.user, pk)
-    if not _can_edit_person(request.user, person):
+    if not permissions.can_edit_person(request.user, person):
         raise Http404("Không tìm thấy cá nhân.")
     initial = {
         "code": person.code,
