@@ -284,6 +284,19 @@ class InitiativeAdmin(AuditedModelAdmin):
     raw_id_fields = ["person"]
     readonly_fields = ["award"]
 
+    @staticmethod
+    def _in_use(obj: Initiative | None) -> bool:
+        """Used by an award or cited by a dossier: its facts are the basis of a decision."""
+        return obj is not None and (obj.award_id is not None or obj.nominations.exists())
+
+    def get_readonly_fields(self, request, obj=None):
+        if self._in_use(obj):
+            return ["award", "person", "year", "scope"]
+        return self.readonly_fields
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._in_use(obj)
+
 
 @admin.register(Exclusion)
 class ExclusionAdmin(AuditedModelAdmin):

@@ -11,22 +11,17 @@ thidua.api), decimals travel as exact strings and dates as ISO."""
 from __future__ import annotations
 
 import datetime
-import shutil
-import uuid
 from collections import defaultdict
 from pathlib import Path
 
-from django.conf import settings
-from django.core.exceptions import SuspiciousFileOperation
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.utils import timezone
-from django.utils.text import get_valid_filename
 from ninja import File, Form, Query, Router, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
-from commendation import certificates, documents, permissions
+from commendation import certificates, documents, permissions, uploads
 from commendation.models import (
     LEVEL_ABBREVIATIONS,
     Award,
@@ -895,22 +890,6 @@ RECENT_BATCHES = 20  # as the import page lists
 BATCH_LIMIT = 200
 
 
-def _keep_upload(upload) -> Path:
-    """The uploaded file under MEDIA_ROOT/imports/<random>/<its name>, kept with its batch
-    (ImportBatch.source_file) as the import page keeps it."""
-    folder = Path(settings.MEDIA_ROOT) / "imports" / uuid.uuid4().hex
-    folder.mkdir(parents=True, exist_ok=True)
-    try:
-        name = get_valid_filename(Path(upload.name or "").name)
-    except SuspiciousFileOperation:  # "", ".", ".."
-        name = "tep"
-    path = folder / name
-    with path.open("wb") as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-    return path
-
-
 def _batch_out(batch: ImportBatch, found: dict[int, int] | None = None) -> dict:
     """``found``: the batch's results by level when the caller counted them already."""
     counts = []
@@ -967,7 +946,7 @@ def import_results(
             raise Http404("Không tìm thấy đơn vị.")
     elif not org_permissions.is_sector_wide(user):
         raise Http404("Không tìm thấy đơn vị.")
-    path = _keep_upload(file)
+    path = uploads.keep_upload(file)
     try:
         batch = imports.import_person_results(
             path,
@@ -975,10 +954,10 @@ def import_results(
             scope=scope,
             actor=user,
             file_name=file.name or "tep",
-            stored_as=path.relative_to(settings.MEDIA_ROOT).as_posix(),
+            stored_as=uploads.stored_name(path),
         )
     except RuleViolation:
-        shutil.rmtree(path.parent, ignore_errors=True)  # no batch holds it
+        uploads.discard(path)  # no batch holds it
         raise
     if batch.status != ImportBatch.Status.DONE:
         return Status(

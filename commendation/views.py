@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime
 import threading
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,11 +33,10 @@ from django.dispatch import receiver
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from commendation import forms, permissions
+from commendation import forms, permissions, uploads
 from commendation.forms_people import PersonForm
 from commendation.models import (
     LEVEL_ABBREVIATIONS,
@@ -592,9 +590,10 @@ def _run_import(path: Path, *, year: int, scope: Unit, actor, file_name: str, st
             scope=scope,
             actor=actor,
             file_name=file_name,
-            stored_as=path.relative_to(settings.MEDIA_ROOT).as_posix(),
+            stored_as=uploads.stored_name(path),
         )
     except RuleViolation as exc:
+        uploads.discard(path)  # refused before a batch was opened: nothing holds the file
         if started is None:
             raise
         started.error = exc.message
@@ -604,18 +603,6 @@ def _run_import(path: Path, *, year: int, scope: Unit, actor, file_name: str, st
             started.ready.set()  # also when the service failed before opening a batch
             connections.close_all()  # this thread's own connection
     return None
-
-
-def _save_upload(upload) -> Path:
-    """The file under MEDIA_ROOT/imports/<random>/<its name>, written chunk by chunk; it is
-    kept with its batch (ImportBatch.source_file)."""
-    folder = Path(settings.MEDIA_ROOT) / "imports" / uuid.uuid4().hex
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / (get_valid_filename(Path(upload.name).name) or "tep")
-    with path.open("wb") as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-    return path
 
 
 def _import_scopes(request, preferred: Unit | None):
@@ -652,7 +639,7 @@ def import_start(request):
         if not permissions.can_import_within(request.user, scope, year):
             raise Http404("Không tìm thấy đơn vị.")
         upload = form.cleaned_data["file"]
-        path = _save_upload(upload)
+        path = uploads.keep_upload(upload)
         arguments = {"year": year, "scope": scope, "actor": request.user, "file_name": upload.name}
         if getattr(settings, "THIDUA_IMPORT_INLINE", False):
             try:

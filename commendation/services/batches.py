@@ -13,9 +13,9 @@ Rules:
   later is covered). Today nothing references a PersonClassification row: eligibility reads
   them when it runs and a dossier keeps its check as a JSON copy, which stays as the record
   of what was checked then;
-- removal is also refused while a person of the batch holds an award of that year that is
-  not revoked: the results are what the award was given on (revoke the award first, or
-  keep the results);
+- removal is also refused while a person of the batch holds an award (not revoked) of that
+  year or a later one: the results are what the award was given on, a later one through the
+  "n năm liền" conditions (revoke the award first, or keep the results);
 - any other status is refused with the reason; every change is audited (who, before, after,
   and the count) and a refusal changes nothing.
 """
@@ -92,12 +92,13 @@ def _used_elsewhere(batch: ImportBatch) -> list[str]:
 
 
 def _awarded(batch: ImportBatch) -> str:
-    """Who among the batch's people holds an award of its year (not revoked), as text."""
+    """Who among the batch's people holds an award (not revoked) of its year or later, as
+    text."""
     results = PersonClassification.objects.filter(
         year=batch.year, batch=batch, person=OuterRef("person")
     )
     awards = (
-        Award.objects.filter(year=batch.year, revoked_at__isnull=True, person__isnull=False)
+        Award.objects.filter(year__gte=batch.year, revoked_at__isnull=True, person__isnull=False)
         .filter(Exists(results))
         .select_related("person", "form")
         .order_by("person__full_name", "pk")
@@ -106,7 +107,7 @@ def _awarded(batch: ImportBatch) -> str:
     if not found:
         return ""
     shown = ", ".join(
-        f"{a.person.full_name} ({a.person.code}): {a.form.name}" for a in found[:SHOWN]
+        f"{a.person.full_name} ({a.person.code}): {a.form.name} năm {a.year}" for a in found[:SHOWN]
     )
     more = " và những người khác" if len(found) > SHOWN else ""
     return f"{shown}{more}"
@@ -131,8 +132,8 @@ def remove_batch(batch: ImportBatch, *, actor) -> int:
         awarded = _awarded(batch)
         if awarded:
             raise RuleViolation(
-                f"Không xóa được {_describe(batch)}: {awarded} — khen thưởng năm {batch.year} "
-                "dựa trên các kết quả này. Thu hồi khen thưởng trước, hoặc giữ lại kết quả."
+                f"Không xóa được {_describe(batch)}: {awarded} — khen thưởng từ năm {batch.year} "
+                "trở đi dựa trên các kết quả này. Thu hồi khen thưởng trước, hoặc giữ lại kết quả."
             )
         before = audit.snapshot(batch, FIELDS)
         # One set-based DELETE that never loads the rows (QuerySet.delete() would, were a

@@ -383,7 +383,6 @@ def issue_decision(
     used = _give_initiatives(awards, cites)
 
     citation = decision_citation(decision)
-    citation = decision_citation(decision)
     for proposal in locked:
         record_move(proposal, ProposalStatus.DECIDED, actor=actor, reason=citation)
 

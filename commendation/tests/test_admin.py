@@ -407,3 +407,24 @@ class InitiativeAdminTests(AdminTestCase):
         self.assertEqual(self.client.post(url, data).status_code, 302)
         initiative.refresh_from_db()
         self.assertEqual(initiative.award, award)
+
+
+class InitiativeInUseAdminTests(AdminTestCase):
+    def test_an_initiative_used_or_cited_cannot_be_deleted_nor_its_facts_changed(self):
+        person = make_party(communes=1).people[0]
+        form = Form.objects.filter(subject="person").order_by("pk").first()
+        award = Award.objects.create(form=form, year=2025, person=person, source="QĐ thử")
+        used = Initiative.objects.create(
+            person=person, title="Đã dùng", year=2025, scope="unit", award=award
+        )
+        free = Initiative.objects.create(person=person, title="Chưa dùng", year=2025, scope="unit")
+
+        self.assertEqual(self.client.get(admin_url(Initiative, "delete", used.pk)).status_code, 403)
+        data = form_data(self.client.get(admin_url(Initiative, "change", used.pk)))
+        self.assertNotIn("scope", data)
+        self.change(used, scope="national", title="Đã dùng (sửa tên)")
+        used.refresh_from_db()
+        self.assertEqual((used.scope, used.title), ("unit", "Đã dùng (sửa tên)"))
+
+        self.assertEqual(self.client.get(admin_url(Initiative, "delete", free.pk)).status_code, 200)
+        self.assertIn("scope", form_data(self.client.get(admin_url(Initiative, "change", free.pk))))

@@ -133,6 +133,11 @@ class RemoveBatchTests(BatchTestCase):
         ):
             batches.remove_batch(batch, actor=self.tinh)
         Award.objects.filter(pk=award.pk).update(revoked_at=timezone.now())
+        # a later award ("n năm liền") rests on this year's result too
+        later = Award.objects.create(form=form, year=YEAR + 1, person=person, source="QĐ thử")
+        with self.assertRefused(f"{form.name} năm {YEAR + 1}", PersonClassification):
+            batches.remove_batch(batch, actor=self.tinh)
+        Award.objects.filter(pk=later.pk).update(revoked_at=timezone.now())
         self.assertEqual(batches.remove_batch(batch, actor=self.tinh), 1)
 
     def test_nothing_references_a_result_today(self):

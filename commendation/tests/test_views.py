@@ -23,6 +23,7 @@ import re
 import tempfile
 from decimal import Decimal as D
 from pathlib import Path
+from unittest import mock
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -41,6 +42,7 @@ from commendation.models import (
 )
 from commendation.services.rules import rule_set_for
 from commendation.testing import classify, make_party
+from core.exceptions import RuleViolation
 from core.models import AuditEntry
 from core.roles import Role
 from core.test import ThiDuaTestCase
@@ -504,6 +506,17 @@ class ImportPageTests(ClassificationPageTestCase):
         for name in ("batch", "batch_progress", "batch_source"):
             response = self.client.get(reverse(f"commendation:{name}", args=[batch.pk]))
             self.assertEqual(response.status_code, 404)
+
+    def test_a_file_refused_before_any_batch_is_not_kept(self):
+        refusal = RuleViolation("Không có quy định xếp loại nào áp dụng cho năm 2024.")
+        with mock.patch("commendation.services.rules.rule_set_for", side_effect=refusal):
+            response = self.upload(
+                self.tinh, csv_file([self.HEADER, self.line(self.people11[0], "Tốt")])
+            )
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Không có quy định xếp loại nào áp dụng cho năm 2024.")
+        self.assertFalse(ImportBatch.objects.exists())
+        self.assertEqual(list(Path(self.media.name, "imports").glob("*/*")), [])
 
     def test_the_uploaded_file_is_kept_with_its_batch_and_downloadable(self):
         lines = [self.HEADER, self.line(self.people11[0], "Tốt")]
