@@ -680,16 +680,7 @@ def search_people(
     word of the name, ignoring case and accents ("nguyen van an" finds "Nguyễn Văn An"), or
     ``q`` is the person's code. An empty ``q`` finds nobody. As the page: at most ``limit``
     (taken in the order they were added), listed by given name."""
-    found, more = [], False
-    if normalize(q):
-        rows = list(
-            people.search_people(permissions.get_people_for_user(request.user), q)
-            .select_related("unit")
-            .prefetch_related("unit__versions")
-            .order_by("pk")[: limit + 1]
-        )
-        more = len(rows) > limit
-        found = sorted(rows[:limit], key=lambda p: person_sort_key(p.full_name))
+    found, more = people.find_people(permissions.get_people_for_user(request.user), q, limit)
     return {
         "query": normalize(q),
         "limit": limit,

@@ -454,16 +454,9 @@ PEOPLE_SHOWN = 100  # a search lists this many; more asks for a narrower search
 
 def people_list(request):
     query = request.GET.get("tim", "")
-    found, more = [], False
-    if normalize(query):
-        rows = list(
-            people_service.search_people(permissions.get_people_for_user(request.user), query)
-            .select_related("unit")
-            .prefetch_related("unit__versions")
-            .order_by("pk")[: PEOPLE_SHOWN + 1]
-        )
-        more = len(rows) > PEOPLE_SHOWN
-        found = sorted(rows[:PEOPLE_SHOWN], key=lambda p: person_sort_key(p.full_name))
+    found, more = people_service.find_people(
+        permissions.get_people_for_user(request.user), query, PEOPLE_SHOWN
+    )
     context = {
         "query": query,
         "people": found,

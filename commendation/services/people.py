@@ -56,7 +56,7 @@ from commendation.services.streaks import person_streak
 from core import audit
 from core.exceptions import RuleViolation
 from core.models import AuditEntry
-from core.text import name_key, normalize, search_key
+from core.text import name_key, normalize, person_sort_key, search_key
 from organizations.models import Unit
 
 FIRST_YEAR = 1945
@@ -411,6 +411,21 @@ def search_people(people: QuerySet[Person], query: str) -> QuerySet[Person]:
         by_name &= Q(name_search__contains=f" {word}")
     codes = {query, query.upper()}
     return people.filter(by_name | Q(code__in=codes))
+
+
+def find_people(people: QuerySet[Person], query: str, limit: int) -> tuple[list[Person], bool]:
+    """At most ``limit`` of ``people`` matching ``query`` (:func:`search_people`), taken in
+    the order they were added and listed by given name, and whether more matched (the pages
+    and the API then ask for a narrower search)."""
+    if not normalize(query):
+        return [], False
+    rows = list(
+        search_people(people, query)
+        .select_related("unit")
+        .prefetch_related("unit__versions")
+        .order_by("pk")[: limit + 1]
+    )
+    return sorted(rows[:limit], key=lambda p: person_sort_key(p.full_name)), len(rows) > limit
 
 
 def _check_details(
