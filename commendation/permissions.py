@@ -353,7 +353,9 @@ def get_award_for_user(user, decision_pk: int, pk: int, *, write: bool = False):
 
 
 def get_batch_for_user(user, pk: int):
-    """An import batch: the person who started it, and whoever may see its scope."""
+    """An import batch: the person who started it, and whoever may see its scope, under the
+    tree of the batch's year or under today's (the tree the list of batches uses, so that a
+    batch listed always opens, also after its unit moved)."""
     from commendation.models import ImportBatch
 
     batch = ImportBatch.objects.select_related("scope", "actor").filter(pk=pk).first()
@@ -363,7 +365,13 @@ def get_batch_for_user(user, pk: int):
         or not (
             batch.actor_id == user.pk
             or org_permissions.is_sector_wide(user)
-            or (batch.scope is not None and can_view_unit(user, batch.scope, batch.year))
+            or (
+                batch.scope is not None
+                and (
+                    can_view_unit(user, batch.scope, batch.year)
+                    or get_units_for_user(user).filter(pk=batch.scope_id).exists()
+                )
+            )
         )
     ):
         raise Http404("Không tìm thấy lần nhập.")

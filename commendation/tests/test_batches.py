@@ -4,6 +4,8 @@ may do either. Pages through the test client, rules through the service."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -17,6 +19,7 @@ from core import audit
 from core.models import AuditEntry
 from core.roles import Role
 from core.test import ThiDuaTestCase
+from organizations.services import registry
 from organizations.testing import UserFactory, give_role, make_unit
 
 YEAR = 2024
@@ -255,3 +258,31 @@ class BatchPageTests(BatchTestCase):
         self.client.force_login(self.camau)
         listed = self.client.get(reverse("commendation:import")).content.decode()
         self.assertNotIn("xa-1.csv", listed)
+
+
+class MovedUnitBatchTests(BatchTestCase):
+    def test_a_batch_listed_after_its_unit_moved_opens_and_the_old_parent_still_sees_it(self):
+        """An organization of commune 1, imported for 2024, moves to commune 2 in 2026:
+        commune 2's officer lists it (today's tree) and may open it; commune 1's officer may
+        still open it (the tree of 2024)."""
+        org = self.party.orgs[0]
+        batch = ImportBatch.objects.create(
+            year=YEAR, scope=org, file_name="chi-bo.csv", status=ImportBatch.Status.REJECTED
+        )
+        registry.rename_unit(
+            org,
+            actor=None,
+            effective_date=datetime.date(2026, 1, 1),
+            name="Chi bộ thôn 1.1 (chuyển về xã 2)",
+            parent=self.other_commune,
+        )
+        url = reverse("commendation:batch", args=[batch.pk])
+        self.client.force_login(self.xa2)
+        self.assertIn(
+            "chi-bo.csv", self.client.get(reverse("commendation:import")).content.decode()
+        )
+        self.assertEqual(self.client.get(url).status_code, 200)
+        self.client.force_login(self.xa)
+        self.assertEqual(self.client.get(url).status_code, 200)
+        self.client.force_login(self.camau)
+        self.assertEqual(self.client.get(url).status_code, 404)
