@@ -856,46 +856,62 @@ def proposal_submit(request, pk: int):
     )
 
 
+def _proposal_step(request, pk: int, form_class, bound_as: str, act, done: str):
+    """A step on a dossier posted with its one text field, a note or a reason
+    (``act(proposal, text)``): the page again with the refusal and the form as typed, or on
+    to the dossier with ``done``."""
+    proposal = permissions.get_proposal_step_for_user(request.user, pk)
+    form = form_class(request.POST)
+    form.is_valid()
+    [field] = form.fields
+    text = form.cleaned_data.get(field, "")
+    try:
+        act(proposal, text)
+    except RuleViolation as exc:
+        return _proposal_page(request, proposal, error=exc.message, **{bound_as: form})
+    return _after(request, proposal, done)
+
+
 @require_POST
 def proposal_cluster_approve(request, pk: int):
-    proposal = permissions.get_proposal_step_for_user(request.user, pk)
-    form = ReviewForm(request.POST)
-    form.is_valid()
-    try:
-        proposal_services.cluster_approve(
-            proposal, actor=request.user, minutes_note=form.cleaned_data.get("note", "")
-        )
-    except RuleViolation as exc:
-        return _proposal_page(request, proposal, error=exc.message, review_form=form)
-    return _after(request, proposal, _("Cụm đã thông qua, hồ sơ chuyển Hội đồng."))
+    return _proposal_step(
+        request,
+        pk,
+        ReviewForm,
+        "review_form",
+        lambda proposal, note: proposal_services.cluster_approve(
+            proposal, actor=request.user, minutes_note=note
+        ),
+        _("Cụm đã thông qua, hồ sơ chuyển Hội đồng."),
+    )
 
 
 @require_POST
 def proposal_return(request, pk: int):
-    proposal = permissions.get_proposal_step_for_user(request.user, pk)
-    form = ReasonForm(request.POST)
-    form.is_valid()
-    try:
-        proposal_services.return_proposal(
-            proposal, actor=request.user, reason=form.cleaned_data.get("reason", "")
-        )
-    except RuleViolation as exc:
-        return _proposal_page(request, proposal, error=exc.message, return_form=form)
-    return _after(request, proposal, _("Đã trả lại hồ sơ cho đơn vị."))
+    return _proposal_step(
+        request,
+        pk,
+        ReasonForm,
+        "return_form",
+        lambda proposal, reason: proposal_services.return_proposal(
+            proposal, actor=request.user, reason=reason
+        ),
+        _("Đã trả lại hồ sơ cho đơn vị."),
+    )
 
 
 @require_POST
 def proposal_withdraw(request, pk: int):
-    proposal = permissions.get_proposal_step_for_user(request.user, pk)
-    form = ReasonForm(request.POST)
-    form.is_valid()
-    try:
-        proposal_services.withdraw(
-            proposal, actor=request.user, reason=form.cleaned_data.get("reason", "")
-        )
-    except RuleViolation as exc:
-        return _proposal_page(request, proposal, error=exc.message, withdraw_form=form)
-    return _after(request, proposal, _("Đã rút hồ sơ."))
+    return _proposal_step(
+        request,
+        pk,
+        ReasonForm,
+        "withdraw_form",
+        lambda proposal, reason: proposal_services.withdraw(
+            proposal, actor=request.user, reason=reason
+        ),
+        _("Đã rút hồ sơ."),
+    )
 
 
 # --- council sessions ------------------------------------------------------------------------
