@@ -1024,13 +1024,7 @@ def remove_batch(request, batch_id: int):
 def batch_source(request, batch_id: int):
     """The file the batch imported, as uploaded (404 when it was not kept)."""
     batch = permissions.get_batch_for_user(request.user, batch_id)
-    if not batch.source_file:
-        raise Http404("Lần nhập này không lưu tệp gốc.")
-    try:
-        handle = batch.source_file.open("rb")
-    except FileNotFoundError:
-        raise Http404("Không tìm thấy tệp gốc.") from None
-    return FileResponse(handle, as_attachment=True, filename=batch.file_name)
+    return uploads.source_response(batch)
 
 
 # ---------------------------------------------------------------- forms and eligibility

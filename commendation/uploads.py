@@ -36,3 +36,18 @@ def stored_name(path: Path) -> str:
 def discard(path: Path) -> None:
     """Remove a kept file that no batch holds (the import was refused before it began)."""
     shutil.rmtree(path.parent, ignore_errors=True)
+
+
+def source_response(batch):
+    """The file ``batch`` imported, as uploaded, to download under its original name (404
+    when it was not kept or is missing on disk). Whoever asks must be allowed to see the
+    batch (commendation.permissions.get_batch_for_user)."""
+    from django.http import FileResponse, Http404
+
+    if not batch.source_file:
+        raise Http404("Lần nhập này không lưu tệp gốc.")
+    try:
+        handle = batch.source_file.open("rb")
+    except FileNotFoundError:
+        raise Http404("Không tìm thấy tệp gốc.") from None
+    return FileResponse(handle, as_attachment=True, filename=batch.file_name)

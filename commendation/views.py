@@ -30,7 +30,7 @@ from django.db import connections
 from django.db.models import Count, Q
 from django.db.models.signals import post_save
 from django.dispatch import receiver
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -693,13 +693,7 @@ def import_batch(request, pk: int):
 def batch_source(request, pk: int):
     """The file a batch imported, as uploaded (to whoever may see the batch)."""
     batch = permissions.get_batch_for_user(request.user, pk)
-    if not batch.source_file:
-        raise Http404("Lần nhập này không lưu tệp gốc.")
-    try:
-        handle = batch.source_file.open("rb")
-    except FileNotFoundError:
-        raise Http404("Không tìm thấy tệp gốc.") from None
-    return FileResponse(handle, as_attachment=True, filename=batch.file_name)
+    return uploads.source_response(batch)
 
 
 def import_progress(request, pk: int):
